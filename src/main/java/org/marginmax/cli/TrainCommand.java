@@ -1,0 +1,40 @@
+package org.marginmax.cli;
+
+import org.marginmax.config.ExperimentConfig;
+import org.marginmax.train.ProgressReporter;
+import org.marginmax.train.RunDirectory;
+import org.marginmax.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the experiment's network with plain SGD and write a run directory "
+                + "(config, provenance, metrics.csv/jsonl, model).")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin ConfigOptions config = new ConfigOptions();
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "run directory (default outputs/<experiment>/<timestamp>)")
+    Path runDir;
+
+    @Option(names = "--outputs", paramLabel = "DIR", defaultValue = "outputs",
+            description = "where new run directories go (default: ${DEFAULT-VALUE})")
+    Path outputs;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where to look for the dataset files first")
+    Path dataDir;
+
+    @Override public Integer call() {
+        ExperimentConfig cfg = config.load();
+        Backend.init();
+        RunDirectory run = runDir != null ? RunDirectory.create(runDir) : RunDirectory.fresh(outputs, cfg.name());
+        System.err.println("run directory: " + run.path());
+        Trainer.Result r = Trainer.train(cfg, dataDir, run, new ProgressReporter());
+        System.err.println((r.completed() ? "done: " : "stopped: ") + r.epochs() + " epochs; metrics in "
+                + run.resolve("metrics.csv") + (r.completed() ? "" : " (" + r.stopReason() + ")"));
+        return r.completed() ? 0 : 3;
+    }
+}

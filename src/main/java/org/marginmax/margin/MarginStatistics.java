@@ -1,0 +1,80 @@
+package org.marginmax.margin;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.marginmax.loss.LogSpace;
+import org.marginmax.loss.MarginLoss;
+import org.marginmax.loss.MarginLosses;
+import org.marginmax.model.LayerParams;
+import org.marginmax.model.NetworkStructure;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.List;
+
+/**
+ * One float64 pass over a whole data set: output margins q_n, per-example losses in log space, accuracy
+ * (protocol A). Also the parameter norms. Always over the FULL set, never the last minibatch (protocol E).
+ */
+public final class MarginStatistics {
+    private final NetworkStructure structure;
+    private final MarginLoss loss;
+    private final int chunk;
+
+    /** @param chunk examples per forward pass (large for speed, bounded for memory: ~1000 for CNNs) */
+    public MarginStatistics(NetworkStructure structure, MarginLoss loss, int chunk) {
+        this.structure = structure;
+        this.loss = loss;
+        this.chunk = chunk;
+    }
+
+    public NetworkStructure structure() { return structure; }
+
+    public MarginLoss loss() { return loss; }
+
+    /**
+     * @param features inputs in the network's layout, first dimension the examples
+     * @param labels   labels as {@link MarginLoss#labelsOf} gives them
+     * @param keepMargins keep every q_n (needed for support-vector counts)
+     */
+    public SetStatistics evaluate(MultiLayerNetwork net, INDArray features, int[] labels, boolean keepMargins) {
+        int n = labels.length;
+        if (n == 0) throw new IllegalArgumentException("cannot compute statistics of an empty data set");
+        double[] margins = new double[n];
+        double[] logLosses = new double[n];
+        int outputs = -1;
+        for (int from = 0; from < n; from += chunk) {
+            int to = Math.min(n, from + chunk);
+            INDArray out = net.output(features.get(NDArrayIndex.interval(from, to)), false);
+            double[] logits = MarginLosses.rowMajor(out);
+            outputs = (int) out.size(1);
+            for (int i = from; i < to; i++) {
+                int offset = (i - from) * outputs;
+                margins[i] = loss.margin(logits, offset, outputs, labels[i]);
+                logLosses[i] = loss.logLoss(logits, offset, outputs, labels[i]);
+            }
+        }
+        double qMin = Double.POSITIVE_INFINITY, qMax = Double.NEGATIVE_INFINITY;
+        int correct = 0;
+        for (double q : margins) {
+            qMin = Math.min(qMin, q); // Math.min/max propagate NaN: a NaN logit shows in the row
+            qMax = Math.max(qMax, q);
+            if (q > 0) correct++;
+        }
+        double logSum = LogSpace.logSumExp(logLosses);
+        return new SetStatistics(n, logSum - Math.log(n), logSum, (double) correct / n, qMin, qMax,
+                keepMargins ? margins : new double[0]);
+    }
+
+    /** rho over all parameters of the weight layers and rho_i per weight layer, in float64. */
+    public ParameterNorms norms(MultiLayerNetwork net) {
+        List<LayerParams> layers = structure.layerParams(net);
+        double[] rhoI = new double[layers.size()];
+        double total = 0;
+        for (int i = 0; i < rhoI.length; i++) {
+            double sq = layers.get(i).squaredNorm();
+            rhoI[i] = Math.sqrt(sq);
+            total += sq;
+        }
+        return new ParameterNorms(Math.sqrt(total), rhoI);
+    }
+}

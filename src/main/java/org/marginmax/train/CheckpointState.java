@@ -1,0 +1,34 @@
+package org.marginmax.train;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON sidecar of a checkpoint: everything a resumed run needs besides the parameters in the model zip, and
+ * the provenance of the zip. Written after the zip and renamed into place, so its presence marks a complete
+ * checkpoint.
+ */
+public record CheckpointState(
+        int epoch,
+        double scheduleLr,
+        double logFrame,
+        int rollbacks,
+        int separatedSince,
+        double lastSmoothed,
+        int smoothedDecreases,
+        int lossMilestone,
+        List<String> reasons,
+        String model,
+        String modelSha256,
+        String configSha256,
+        String dataSha256,
+        long seed,
+        String gitCommit,
+        String backend,
+        long parameters,
+        Map<String, Object> metrics,
+        String created) {
+
+    /** Whether only the rolling rule asked for this checkpoint (it may be pruned). */
+    public boolean rollingOnly() { return reasons.size() == 1 && reasons.get(0).equals("rolling"); }
+}

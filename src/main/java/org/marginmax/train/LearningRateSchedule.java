@@ -1,0 +1,34 @@
+package org.marginmax.train;
+
+/**
+ * A per-epoch learning-rate schedule acting in frame units (protocol B, "The log-frame"): the network is trained on
+ * loss / exp(logFrame), so the SGD step uses {@link #frameLearningRate} and the real rate is that times
+ * exp(-logFrame).
+ */
+public interface LearningRateSchedule {
+
+    enum Decision { ACCEPT, REJECT, STOP }
+
+    /** The rate handed to DL4J's SGD for the next epoch, given the log-frame that epoch trains in. */
+    double frameLearningRate(double logFrame);
+
+    /**
+     * Called after each epoch with log(frame loss) over the full training set (0 means the loss did not change since
+     * the last accepted epoch). Updates the schedule and says whether to keep the epoch.
+     */
+    Decision afterEpoch(double logFrameLoss);
+
+    /** Why the last {@link Decision#STOP} stopped the run. */
+    String stopReason();
+
+    /** The schedule's own state (its lr), for checkpoints. */
+    double lr();
+
+    void restore(double lr);
+
+    static LearningRateSchedule of(LearningRateSpec spec) {
+        return spec.lossBased()
+                ? new LossBasedLearningRate(spec.lr(), spec.alpha1(), spec.alpha2(), spec.minLr())
+                : new ConstantLearningRate(spec.lr());
+    }
+}

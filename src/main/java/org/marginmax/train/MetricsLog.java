@@ -1,0 +1,93 @@
+package org.marginmax.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code metrics.csv} and {@code metrics.jsonl}: one row per epoch, appended and flushed as soon as it is known,
+ * so a killed run keeps its history. The CSV header is fixed when the file is created.
+ */
+public final class MetricsLog implements Closeable {
+    public static final String CSV = "metrics.csv";
+    public static final String JSONL = "metrics.jsonl";
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final List<String> columns;
+    private final BufferedWriter csv;
+    private final BufferedWriter jsonl;
+
+    public MetricsLog(Path runDir, List<String> columns) {
+        this.columns = List.copyOf(columns);
+        Path csvPath = runDir.resolve(CSV);
+        try {
+            boolean fresh = !Files.exists(csvPath) || Files.size(csvPath) == 0;
+            if (!fresh) {
+                String header = Files.newBufferedReader(csvPath, StandardCharsets.UTF_8).readLine();
+                if (!String.join(",", columns).equals(header))
+                    throw new IllegalStateException(csvPath + ": its columns differ from this run's (another model?); "
+                            + "start a new run directory instead of appending");
+            }
+            csv = Files.newBufferedWriter(csvPath, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            jsonl = Files.newBufferedWriter(runDir.resolve(JSONL), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (fresh) {
+                csv.write(String.join(",", columns));
+                csv.newLine();
+                csv.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open metrics in " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<String> columns() { return columns; }
+
+    /** Appends one row (keys must be among the columns; missing ones are left empty) and flushes both files. */
+    public void append(Map<String, ?> row) {
+        for (String k : row.keySet())
+            if (!columns.contains(k)) throw new IllegalArgumentException("metrics row has unknown column " + k);
+        List<String> cells = new ArrayList<>(columns.size());
+        ObjectNode json = JSON.createObjectNode();
+        for (String c : columns) {
+            Object v = row.get(c);
+            cells.add(format(v));
+            if (v == null || (v instanceof Double d0 && d0.isNaN())) json.putNull(c);
+            else if (v instanceof Double d && !Double.isFinite(d)) json.put(c, d.toString());
+            else json.set(c, JSON.valueToTree(v));
+        }
+        try {
+            csv.write(String.join(",", cells));
+            csv.newLine();
+            csv.flush();
+            jsonl.write(JSON.writeValueAsString(json));
+            jsonl.newLine();
+            jsonl.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append metrics: " + e.getMessage(), e);
+        }
+    }
+
+    static String format(Object v) {
+        if (v == null) return "";
+        if (v instanceof Double d && Double.isNaN(d)) return "";
+        return v.toString();
+    }
+
+    @Override public void close() throws IOException {
+        csv.close();
+        jsonl.close();
+    }
+}

@@ -1,0 +1,88 @@
+package org.marginmax.train;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.marginmax.config.ConfigLoader;
+import org.marginmax.config.ExperimentConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * What made an artifact: exact config and its hash, data checksum, seed, backend, library and code versions
+ * (Tribuo-style provenance). Stored as {@code provenance.json} in every run directory and inside checkpoints.
+ */
+public final class Provenance {
+    private Provenance() {}
+
+    public static ObjectNode of(ExperimentConfig cfg, String dataName, String dataSha256, int trainSize, int testSize) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("experiment", cfg.name());
+        p.put("config_sha256", ConfigLoader.hash(cfg));
+        p.set("config", ConfigLoader.toTree(cfg));
+        p.put("seed", cfg.seed());
+        ObjectNode data = p.putObject("data");
+        data.put("name", dataName);
+        data.put("sha256", dataSha256);
+        data.put("train_size", trainSize);
+        data.put("test_size", testSize);
+        ObjectNode code = p.putObject("code");
+        Properties git = gitProperties();
+        code.put("git_commit", git.getProperty("git.commit.id", "unknown"));
+        code.put("git_dirty", git.getProperty("git.dirty", "unknown"));
+        code.put("version", git.getProperty("git.build.version", "unknown"));
+        ObjectNode env = p.putObject("environment");
+        env.put("backend", backendName());
+        env.put("dl4j_version", dl4jVersion());
+        env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("host", hostName());
+        env.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        p.put("created", Instant.now().toString());
+        return p;
+    }
+
+    public static String backendName() {
+        String cls = Nd4j.getBackend().getClass().getSimpleName();
+        return cls.contains("Cuda") || cls.contains("JCublas") ? "CUDA (" + cls + ")" : "CPU (" + cls + ")";
+    }
+
+    public static String gitCommit() { return gitProperties().getProperty("git.commit.id", "unknown"); }
+
+    static Properties gitProperties() {
+        Properties p = new Properties();
+        try (InputStream in = Provenance.class.getResourceAsStream("/git.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException ignored) {
+            // provenance then says "unknown"
+        }
+        return p;
+    }
+
+    public static String dl4jVersion() {
+        try (InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException ignored) {
+            // fall through
+        }
+        String v = Nd4j.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.marginmax.train;
+
+/**
+ * The {@code train:} section.
+ *
+ * @param epochs     number of accepted epochs to run
+ * @param batchSize  minibatch size (authors: 100); each epoch runs N / batchSize full batches
+ * @param lr         learning-rate schedule
+ * @param statsEvery compute the full-set statistics every k epochs (constant schedule only; loss-based needs
+ *                   them every epoch for its go/back decision)
+ */
+public record TrainSpec(Integer epochs, Integer batchSize, LearningRateSpec lr, Integer statsEvery) {
+    public TrainSpec {
+        if (epochs == null) throw new IllegalArgumentException("train.epochs is required");
+        if (epochs < 0) throw new IllegalArgumentException("train.epochs must be >= 0, got " + epochs);
+        if (batchSize == null) batchSize = 100;
+        if (batchSize <= 0) throw new IllegalArgumentException("train.batch_size must be positive, got " + batchSize);
+        if (lr == null) throw new IllegalArgumentException("train.lr is required (schedule and lr)");
+        if (statsEvery == null) statsEvery = 1;
+        if (statsEvery <= 0) throw new IllegalArgumentException("train.stats_every must be positive, got " + statsEvery);
+        if (statsEvery > 1 && lr.lossBased())
+            throw new IllegalArgumentException("train.stats_every must be 1 with the loss-based schedule (it decides every epoch)");
+    }
+}
