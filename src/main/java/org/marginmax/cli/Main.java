@@ -10,7 +10,8 @@ import java.util.Optional;
 /** {@code java -jar target/margin-max.jar <command>}. */
 @Command(name = "margin-max", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Lyu & Li (ICLR 2020): gradient descent maximizes the margin of homogeneous networks, on DL4J.",
-        subcommands = {TrainCommand.class, DescribeCommand.class, DataCommand.class,
+        subcommands = {TrainCommand.class, ResumeCommand.class, CheckpointsCommand.class, DescribeCommand.class,
+                DataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -63,16 +64,16 @@ public final class Main implements Runnable {
         pb.environment().put("MARGIN_MAX_NO_RELAUNCH", "1");
         try {
             Process child = pb.start();
-            Thread forward = new Thread(() -> {
-                if (child.isAlive()) {
-                    child.destroy(); // SIGTERM: the child finishes its epoch and checkpoints
-                    try { child.waitFor(); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
+            // INT/TERM reach the parent: pass them on as SIGTERM (the child finishes its epoch, checkpoints, exits 0)
+            // and keep waiting, so that the parent exits with the child's code.
+            for (String sig : new String[]{"INT", "TERM"}) {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> child.destroy());
+                } catch (IllegalArgumentException ignored) {
+                    // not available here
                 }
-            });
-            Runtime.getRuntime().addShutdownHook(forward);
-            int code = child.waitFor();
-            Runtime.getRuntime().removeShutdownHook(forward);
-            return Optional.of(code);
+            }
+            return Optional.of(child.waitFor());
         } catch (Exception e) {
             return Optional.empty(); // run in this JVM with whatever OpenMP defaults apply
         }

@@ -33,8 +33,21 @@ final class TrainCommand implements Callable<Integer> {
         RunDirectory run = runDir != null ? RunDirectory.create(runDir) : RunDirectory.fresh(outputs, cfg.name());
         System.err.println("run directory: " + run.path());
         Trainer.Result r = Trainer.train(cfg, dataDir, run, new ProgressReporter());
-        System.err.println((r.completed() ? "done: " : "stopped: ") + r.epochs() + " epochs; metrics in "
-                + run.resolve("metrics.csv") + (r.completed() ? "" : " (" + r.stopReason() + ")"));
-        return r.completed() ? 0 : 3;
+        return report(r);
+    }
+
+    /** Exit 0 when complete or cleanly interrupted (with how to resume), 3 when the run had to stop. */
+    static int report(Trainer.Result r) {
+        if (r.completed()) {
+            System.err.println("done: " + r.epochs() + " epochs; metrics in " + r.run().resolve("metrics.csv"));
+            return 0;
+        }
+        if (r.interrupted()) {
+            System.err.println("stopped after epoch " + r.epochs() + " with a checkpoint; continue with: "
+                    + "java -jar target/margin-max.jar resume " + r.run().path());
+            return 0;
+        }
+        System.err.println("stopped after epoch " + r.epochs() + ": " + r.stopReason());
+        return 3;
     }
 }

@@ -3,11 +3,12 @@ package org.marginmax.config;
 import org.marginmax.data.DataSpec;
 import org.marginmax.loss.LossKind;
 import org.marginmax.model.ModelSpec;
+import org.marginmax.train.CheckpointSpec;
 import org.marginmax.train.TrainSpec;
 
 /** One experiment, read top to bottom from one YAML file in {@code experiments/}. */
 public record ExperimentConfig(String name, String description, Long seed, DataSpec data, ModelSpec model,
-                               LossKind loss, TrainSpec train) {
+                               LossKind loss, TrainSpec train, CheckpointSpec checkpoints) {
     public ExperimentConfig {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("name is required");
         if (!name.matches("[A-Za-z0-9._-]+"))
@@ -17,6 +18,7 @@ public record ExperimentConfig(String name, String description, Long seed, DataS
         if (model == null) throw new IllegalArgumentException("the model: section is required");
         if (loss == null) throw new IllegalArgumentException("loss is required (cross-entropy, logistic or exponential)");
         if (train == null) throw new IllegalArgumentException("the train: section is required");
+        if (checkpoints == null) checkpoints = CheckpointSpec.defaults();
         boolean binaryData = data.binary() != null;
         if (loss.binary() != binaryData)
             throw new IllegalArgumentException(loss.binary()

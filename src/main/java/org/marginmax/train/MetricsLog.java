@@ -80,6 +80,45 @@ public final class MetricsLog implements Closeable {
         }
     }
 
+    /**
+     * Drops the rows after {@code epoch} from both files (each rewritten atomically), so that a resumed run appends
+     * to a history with no gaps and no duplicates.
+     */
+    public static void truncateAfter(Path runDir, int epoch) {
+        Path csvPath = runDir.resolve(CSV);
+        Path jsonlPath = runDir.resolve(JSONL);
+        try {
+            List<String> csvLines = Files.readAllLines(csvPath, StandardCharsets.UTF_8);
+            List<String> keep = new ArrayList<>();
+            if (!csvLines.isEmpty()) keep.add(csvLines.get(0));
+            for (String line : csvLines.subList(Math.min(1, csvLines.size()), csvLines.size())) {
+                if (line.isBlank()) continue;
+                int comma = line.indexOf(',');
+                String first = comma < 0 ? line : line.substring(0, comma);
+                try {
+                    if (Integer.parseInt(first) <= epoch) keep.add(line);
+                } catch (NumberFormatException e) {
+                    // a torn last line from a kill: dropped
+                }
+            }
+            AtomicFiles.writeString(csvPath, String.join("\n", keep) + "\n");
+            if (Files.exists(jsonlPath)) {
+                List<String> jsonKeep = new ArrayList<>();
+                for (String line : Files.readAllLines(jsonlPath, StandardCharsets.UTF_8)) {
+                    if (line.isBlank()) continue;
+                    try {
+                        if (JSON.readTree(line).path("epoch").asInt(Integer.MAX_VALUE) <= epoch) jsonKeep.add(line);
+                    } catch (IOException e) {
+                        // torn line: dropped
+                    }
+                }
+                AtomicFiles.writeString(jsonlPath, jsonKeep.isEmpty() ? "" : String.join("\n", jsonKeep) + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite metrics in " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
     static String format(Object v) {
         if (v == null) return "";
         if (v instanceof Double d && Double.isNaN(d)) return "";

@@ -1,0 +1,26 @@
+package org.marginmax.cli;
+
+import org.marginmax.train.ProgressReporter;
+import org.marginmax.train.RunResumer;
+import org.marginmax.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Continue a run from its newest complete checkpoint, appending to the same metrics files.")
+final class ResumeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_DIR") Path runDir;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where to look for the dataset files first")
+    Path dataDir;
+
+    @Override public Integer call() {
+        Backend.init();
+        Trainer.Result r = RunResumer.resume(runDir, dataDir, new ProgressReporter());
+        return TrainCommand.report(r);
+    }
+}

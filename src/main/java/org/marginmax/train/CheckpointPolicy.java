@@ -1,0 +1,65 @@
+package org.marginmax.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides after each accepted epoch whether to checkpoint and why: listed epochs, every k, log-loss milestones (the
+ * authors' LogLossArchiver), a rolling checkpoint at least every N epochs or M minutes, the final epoch, a stop
+ * signal. The initial model (epoch 0) is always saved.
+ */
+public final class CheckpointPolicy {
+    private final CheckpointSpec spec;
+    private final int epochs;
+    private int lastSavedEpoch = -1;
+    private long lastSavedNanos = System.nanoTime();
+    private int milestone;
+
+    public CheckpointPolicy(CheckpointSpec spec, int epochs) {
+        this.spec = spec;
+        this.epochs = epochs;
+    }
+
+    public void restore(int lastSavedEpoch, int milestone) {
+        this.lastSavedEpoch = lastSavedEpoch;
+        this.milestone = milestone;
+        this.lastSavedNanos = System.nanoTime();
+    }
+
+    /** The number of milestone steps the loss has passed (log10 loss <= -milestone * step). */
+    public int milestone() { return milestone; }
+
+    /** Whether this epoch may checkpoint for a rule that needs its statistics (a constant-LR run measures then). */
+    public boolean wantsStatistics(int epoch) {
+        return spec.epochs().contains(epoch) || (spec.every() != null && epoch % spec.every() == 0)
+                || spec.logLossStep() != null || epoch - lastSavedEpoch >= spec.rollingEpochs();
+    }
+
+    public List<String> reasons(int epoch, double log10Loss, boolean stopping) {
+        List<String> r = new ArrayList<>();
+        if (epoch == 0) r.add("initial");
+        if (spec.epochs().contains(epoch)) r.add("listed");
+        if (spec.every() != null && epoch > 0 && epoch % spec.every() == 0) r.add("every-" + spec.every());
+        if (spec.logLossStep() != null && Double.isFinite(log10Loss)) {
+            int reached = (int) Math.floor(-log10Loss / spec.logLossStep());
+            if (reached > milestone) {
+                milestone = reached;
+                r.add("log10-loss<=" + formatStep(-reached * spec.logLossStep()));
+            }
+        }
+        if (epoch == epochs && epoch > 0) r.add("final");
+        if (stopping) r.add("stop");
+        if (r.isEmpty() && (epoch - lastSavedEpoch >= spec.rollingEpochs()
+                || (System.nanoTime() - lastSavedNanos) / 60e9 >= spec.rollingMinutes())) r.add("rolling");
+        return r;
+    }
+
+    public void saved(int epoch) {
+        lastSavedEpoch = epoch;
+        lastSavedNanos = System.nanoTime();
+    }
+
+    private static String formatStep(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}
