@@ -65,9 +65,12 @@ public final class MarginStatistics {
                 keepMargins ? margins : new double[0]);
     }
 
-    /** rho over all parameters of the weight layers and rho_i per weight layer, in float64. */
+    /**
+     * rho over the homogeneous parameters and rho_i per weight layer, in float64 (protocol A): each layer's weights
+     * and the first layer's bias. Later biases (bias mode {@code all}) are left out, as in the authors' code.
+     */
     public ParameterNorms norms(MultiLayerNetwork net) {
-        List<LayerParams> layers = structure.layerParams(net);
+        List<LayerParams> layers = structure.firstBiasOnlyLayerParams(net);
         double[] rhoI = new double[layers.size()];
         double total = 0;
         for (int i = 0; i < rhoI.length; i++) {
