@@ -1,0 +1,11 @@
+package org.marginmax.data;
+
+/**
+ * A data problem the user can fix: a missing, truncated, corrupt or mismatching file, or a subset that cannot be
+ * drawn. The message is one line naming the file (or setting) and what to do; the CLI prints it as it is.
+ */
+public final class DataException extends RuntimeException {
+    public DataException(String message) { super(message); }
+
+    public DataException(String message, Throwable cause) { super(message, cause); }
+}

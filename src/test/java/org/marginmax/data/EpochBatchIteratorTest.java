@@ -1,0 +1,114 @@
+package org.marginmax.data;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EpochBatchIteratorTest {
+    static final int N = 1050, B = 100;
+
+    static ImageDataset data() {
+        return ImageDataset.fromRaw(new RawImages(Fixtures.pixels(N, 12), Fixtures.cyclicLabels(N, 10), 3, 2, 2), 10);
+    }
+
+    @Test
+    void anEpochIsNOverBFullBatchesOfDistinctExamples() {
+        ImageDataset ds = data();
+        EpochBatchIterator it = new EpochBatchIterator(ds, false, B, 11L);
+        assertThat(it.batchesPerEpoch()).isEqualTo(10);
+        assertThat(it.asyncSupported()).isFalse();
+        assertThat(it.resetSupported()).isTrue();
+        int[] order = it.currentOrder();
+        assertThat(IntStream.of(order).sorted().toArray()).isEqualTo(IntStream.range(0, N).toArray());
+        List<DataSet> batches = new ArrayList<>();
+        while (it.hasNext()) batches.add(it.next());
+        assertThat(batches).hasSize(10);
+        for (int b = 0; b < batches.size(); b++) {
+            DataSet batch = batches.get(b);
+            assertThat(batch.getFeatures().shape()).containsExactly(B, 12);
+            assertThat(batch.getLabels().shape()).containsExactly(B, 10);
+            for (int k = 0; k < B; k += 9) {
+                int i = order[b * B + k];
+                assertThat(batch.getFeatures().getRow(k)).isEqualTo(ds.features().getRow(i));
+                assertThat(batch.getLabels().getFloat(k, ds.label(i))).isEqualTo(1f);
+            }
+        }
+        assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
+    }
+
+    @Test
+    void theOrderIsAPureFunctionOfSeedEpochAndAttempt() {
+        ImageDataset ds = data();
+        EpochBatchIterator a = new EpochBatchIterator(ds, false, B, 5L);
+        EpochBatchIterator b = new EpochBatchIterator(ds, false, B, 5L);
+        a.setEpoch(3, 1);
+        b.setEpoch(7, 0);
+        b.setEpoch(3, 1);
+        assertThat(a.currentOrder()).isEqualTo(b.currentOrder());
+        assertThat(a.currentOrder()).isEqualTo(EpochBatchIterator.permutation(N, 5L, 3, 1));
+        int[] e3 = a.currentOrder();
+        assertThat(EpochBatchIterator.permutation(N, 5L, 4, 1)).isNotEqualTo(e3);
+        assertThat(EpochBatchIterator.permutation(N, 5L, 3, 2)).isNotEqualTo(e3);
+        assertThat(EpochBatchIterator.permutation(N, 6L, 3, 1)).isNotEqualTo(e3);
+        assertThat(a.next().getFeatures()).isEqualTo(b.next().getFeatures());
+    }
+
+    @Test
+    void resetRewindsWithinTheSamePermutation() {
+        EpochBatchIterator it = new EpochBatchIterator(data(), false, B, 9L);
+        it.setEpoch(2, 0);
+        INDArray first = it.next().getFeatures();
+        it.next();
+        it.reset();
+        assertThat(it.epoch()).isEqualTo(2);
+        assertThat(it.next().getFeatures()).isEqualTo(first);
+    }
+
+    @Test
+    void nchwAndBinaryShapes() {
+        ImageDataset ds = data();
+        ImageDataset binary = ds.withLabels(IntStream.range(0, N).map(i -> i % 2).toArray(), 2, true);
+        EpochBatchIterator it = new EpochBatchIterator(binary, true, 50, 1L);
+        DataSet batch = it.next();
+        assertThat(batch.getFeatures().shape()).containsExactly(50, 3, 2, 2);
+        assertThat(batch.getLabels().shape()).containsExactly(50, 1);
+        assertThat(it.totalOutcomes()).isEqualTo(1);
+        assertThat(it.inputColumns()).isEqualTo(12);
+        int[] order = it.currentOrder();
+        for (int k = 0; k < 50; k++)
+            assertThat(batch.getLabels().getFloat(k, 0)).isEqualTo(order[k] % 2 == 1 ? 1f : -1f);
+        assertThatThrownBy(() -> new EpochBatchIterator(ds, false, N + 1, 1L)).isInstanceOf(DataException.class);
+    }
+
+    @Test
+    void dl4jFitConsumesOneEpoch() {
+        ImageDataset ds = data();
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).updater(new Sgd(0.1)).list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12).nOut(10).activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        EpochBatchIterator it = new EpochBatchIterator(ds, false, B, 1L);
+        net.fit(it);
+        assertThat(net.getIterationCount()).isEqualTo(10);
+        assertThat(it.hasNext()).isFalse();
+        it.setEpoch(1, 0);
+        net.fit(it);
+        assertThat(net.getIterationCount()).isEqualTo(20);
+        assertThat(Arrays.stream(it.currentOrder()).distinct().count()).isEqualTo(N);
+    }
+}
