@@ -91,8 +91,62 @@ public final class ConfigLoader {
                 throw new ConfigException(origin + ": expected a YAML mapping of keys (name, seed, data, model, loss, train)");
             return YAML.readValue(text, ExperimentConfig.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(origin + ":" + describe(e, true));
+            String msg = describe(e, true);
+            if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+                int line = lineOf(text, m.getPath());
+                if (line > 0) msg = msg.replaceFirst("^\\d*: ?", line + ": ").replaceFirst("^ ", line + ": ");
+            }
+            throw new ConfigException(origin + ":" + msg);
         }
+    }
+
+    /**
+     * The line of the key at {@code path} in the YAML text (Jackson buffers record properties, so its own location
+     * is the end of the enclosing section); 0 if not found.
+     */
+    static int lineOf(String text, List<JsonMappingException.Reference> path) {
+        List<String> want = path.stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").toList();
+        // keys of the enclosing containers (root excluded) and, per container, the next array index (-1: object)
+        List<String> keys = new java.util.ArrayList<>();
+        List<int[]> index = new java.util.ArrayList<>();
+        try (var p = YAML.getFactory().createParser(text)) {
+            String field = null;
+            int best = 0;
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                int line = p.currentLocation().getLineNr();
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    field = p.currentName();
+                    List<String> here = with(keys, field);
+                    if (here.equals(want)) return line;
+                    if (here.size() <= want.size() && want.subList(0, here.size()).equals(here)) best = line;
+                    continue;
+                }
+                String key = field != null ? field
+                        : !index.isEmpty() && index.get(index.size() - 1)[0] >= 0 ? "[" + index.get(index.size() - 1)[0]++ + "]"
+                        : null;
+                field = null;
+                if (t.isStructStart()) {
+                    if (!index.isEmpty()) keys.add(key);
+                    index.add(new int[]{t == com.fasterxml.jackson.core.JsonToken.START_ARRAY ? 0 : -1});
+                } else if (t.isStructEnd()) {
+                    index.remove(index.size() - 1);
+                    if (!keys.isEmpty() && keys.size() >= index.size()) keys.remove(keys.size() - 1);
+                } else if (key != null && with(keys, key).equals(want)) {
+                    return line;
+                }
+            }
+            return best;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static List<String> with(List<String> keys, String last) {
+        List<String> l = new java.util.ArrayList<>(keys);
+        l.add(last);
+        return l;
     }
 
     private static void applyOverride(ObjectNode tree, String override) {
