@@ -61,6 +61,7 @@ public final class IdxLayout {
     private static RawImages readPair(Path dir, String imagesBase, String labelsBase, Map<String, String> sha) {
         IdxReader.Images images = IdxReader.readImages(find(dir, imagesBase));
         IdxReader.Labels labels = IdxReader.readLabels(find(dir, labelsBase));
+        if (images.count() == 0) throw new DataException(images.file() + ": holds no images");
         if (images.count() != labels.labels().length)
             throw new DataException(images.file() + " holds " + images.count() + " images but " + labels.file().getFileName()
                     + " holds " + labels.labels().length + " labels: the files do not belong together");

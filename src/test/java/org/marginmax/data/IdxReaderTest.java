@@ -91,6 +91,12 @@ class IdxReaderTest {
     }
 
     @Test
+    void anEmptySplitIsRejected() {
+        Path dir = Fixtures.idxDir(tmp.resolve("e"), 2, 2, new int[0], new int[]{1}, true);
+        assertOneLine(() -> IdxLayout.read(dir, "hint"), dir.resolve(IdxLayout.TRAIN_IMAGES + ".gz"), "holds no images");
+    }
+
+    @Test
     void trailingBytesAreRejected() {
         byte[] lab = Fixtures.idxLabels(IdxReader.LABELS_MAGIC, 2, new byte[]{1, 2, 3});
         Path f = Fixtures.write(tmp.resolve("l-labels"), lab);
