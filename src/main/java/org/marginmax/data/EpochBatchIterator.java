@@ -27,6 +27,7 @@ public final class EpochBatchIterator implements DataSetIterator {
     private final long seed;
     private int epoch, attempt;
     private int[] order;
+    private boolean stopped;
     private int cursor;
     private transient DataSetPreProcessor preProcessor;
 
@@ -48,7 +49,11 @@ public final class EpochBatchIterator implements DataSetIterator {
         this.attempt = attempt;
         this.order = permutation(data.size(), seed, epoch, attempt);
         this.cursor = 0;
+        this.stopped = false;
     }
+
+    /** Ends the current epoch after the batch in progress (a diverged epoch is abandoned: protocol B). */
+    public void stopEarly() { this.stopped = true; }
 
     public int epoch() { return epoch; }
 
@@ -69,7 +74,7 @@ public final class EpochBatchIterator implements DataSetIterator {
     }
 
     @Override
-    public boolean hasNext() { return cursor + batchSize <= batchesPerEpoch() * batchSize; }
+    public boolean hasNext() { return !stopped && cursor + batchSize <= batchesPerEpoch() * batchSize; }
 
     @Override
     public DataSet next() { return next(batchSize); }
@@ -108,7 +113,10 @@ public final class EpochBatchIterator implements DataSetIterator {
 
     /** Rewinds to the first batch of the same permutation. */
     @Override
-    public void reset() { cursor = 0; }
+    public void reset() {
+        cursor = 0;
+        stopped = false;
+    }
 
     @Override
     public int batch() { return batchSize; }

@@ -17,19 +17,21 @@ public final class MarginListener extends BaseTrainingListener {
     private final INDArray testFeatures;
     private final int[] testLabels;
     private final double maxBatchLoss;
+    private final Runnable abortEpoch;
 
     private boolean measureThisEpoch = true;
     private EpochMeasurement latest;
     private double worstBatchLoss;
 
     public MarginListener(MarginStatistics statistics, INDArray trainFeatures, int[] trainLabels,
-                          INDArray testFeatures, int[] testLabels, double maxBatchLoss) {
+                          INDArray testFeatures, int[] testLabels, double maxBatchLoss, Runnable abortEpoch) {
         this.statistics = statistics;
         this.trainFeatures = trainFeatures;
         this.trainLabels = trainLabels;
         this.testFeatures = testFeatures;
         this.testLabels = testLabels;
         this.maxBatchLoss = maxBatchLoss;
+        this.abortEpoch = abortEpoch;
     }
 
     /** Whether the coming epoch ends with a statistics pass (always, for the loss-based schedule). */
@@ -45,16 +47,22 @@ public final class MarginListener extends BaseTrainingListener {
     /** The largest minibatch loss (in frame units) of the last epoch; NaN if any was NaN. */
     public double worstBatchLoss() { return worstBatchLoss; }
 
-    public boolean batchLossExceeded() { return Double.isNaN(worstBatchLoss) || worstBatchLoss > maxBatchLoss; }
+    /** Whether the last epoch was abandoned: a minibatch loss was NaN or above the bound. */
+    public boolean aborted() { return Double.isNaN(worstBatchLoss) || worstBatchLoss > maxBatchLoss; }
 
+    /**
+     * As in the authors' trainer, a minibatch loss (frame units) that is NaN or above the bound abandons the epoch
+     * at once; the schedule then treats it as a rejected epoch.
+     */
     @Override public void iterationDone(Model model, int iteration, int epoch) {
         double score = model.score();
         if (Double.isNaN(score) || Double.isNaN(worstBatchLoss)) worstBatchLoss = Double.NaN;
         else worstBatchLoss = Math.max(worstBatchLoss, score);
+        if (aborted()) abortEpoch.run();
     }
 
     @Override public void onEpochEnd(Model model) {
-        if (measureThisEpoch) latest = measure((MultiLayerNetwork) model);
+        if (measureThisEpoch && !aborted()) latest = measure((MultiLayerNetwork) model);
     }
 
     /** A full statistics pass now (also used for the epoch-0 row before training). */

@@ -14,8 +14,8 @@ public final class ConstantLearningRate implements LearningRateSchedule {
 
     @Override public Decision afterEpoch(double logFrameLoss) {
         if (Double.isFinite(logFrameLoss)) return Decision.ACCEPT;
-        stopReason = "the training loss became " + (Double.isNaN(logFrameLoss) ? "NaN" : "infinite")
-                + " with a constant learning rate of " + lr + ": lower train.lr.lr or use the loss-based schedule";
+        stopReason = "training diverged (loss " + (Double.isNaN(logFrameLoss) ? "NaN" : "too large")
+                + ") with a constant learning rate of " + lr + ": lower train.lr.lr or use the loss-based schedule";
         return Decision.STOP;
     }
 

@@ -8,7 +8,8 @@ package org.marginmax.train;
  * @param alpha1   loss-based: growth factor after an accepted epoch (authors: 2^(1/5))
  * @param alpha2   loss-based: shrink factor after a rejected epoch (authors: 2^(1/10))
  * @param minLr    loss-based: the run stops when lr falls below this (authors: 1e-50)
- * @param maxLoss  the run stops when a minibatch loss (in frame units) exceeds this (authors: 600 MNIST, 500 CIFAR)
+ * @param maxLoss  a minibatch loss (frame units) above this, or NaN, abandons the epoch, which is then rejected
+ *                 as in the authors' trainer (600 MNIST, 500 CIFAR)
  */
 public record LearningRateSpec(String schedule, Double lr, Double alpha1, Double alpha2, Double minLr, Double maxLoss) {
     public static final String CONSTANT = "constant";

@@ -100,10 +100,11 @@ public final class Trainer {
         INDArray testX = test.size() == 0 ? null : test.features(nchw);
         int[] testY = test.size() == 0 ? new int[0] : loss.labelsOf(test.labelMatrix());
         MarginStatistics statistics = new MarginStatistics(structure, loss, nchw ? 1000 : 5000);
-        MarginListener listener = new MarginListener(statistics, trainX, trainY, testX, testY, cfg.train().lr().maxLoss());
+        EpochBatchIterator batches = new EpochBatchIterator(train, nchw, cfg.train().batchSize(), cfg.seed());
+        MarginListener listener = new MarginListener(statistics, trainX, trainY, testX, testY,
+                cfg.train().lr().maxLoss(), batches::stopEarly);
         MarginTracker tracker = new MarginTracker(statistics);
         net.setListeners(listener);
-        EpochBatchIterator batches = new EpochBatchIterator(train, nchw, cfg.train().batchSize(), cfg.seed());
         if (batches.batchesPerEpoch() == 0)
             throw new IllegalArgumentException("train.batch_size " + cfg.train().batchSize() + " exceeds the "
                     + train.size() + " training examples: lower it");
@@ -161,19 +162,13 @@ public final class Trainer {
                     net.fit(batches);
                     EpochMeasurement m = listener.latest();
                     double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
-                    if (listener.batchLossExceeded() && !Double.isNaN(listener.worstBatchLoss())) {
-                        net.params().assign(accepted);
-                        stopReason = "a minibatch loss reached " + listener.worstBatchLoss() + " (frame units) > max_loss "
-                                + cfg.train().lr().maxLoss() + " in epoch " + next + ": the run diverged; the saved "
-                                + "model is that of epoch " + epoch;
-                        break;
-                    }
-                    if (m == null) { // constant schedule between measured epochs: accepted, no row
+                    boolean aborted = listener.aborted();
+                    if (m == null && !aborted) { // constant schedule between measured epochs: accepted, no row
                         accepted.assign(net.params());
                         epoch = next;
                         break;
                     }
-                    double logFrameLoss = m.train().logMeanLoss() - logFrame;
+                    double logFrameLoss = aborted ? Double.POSITIVE_INFINITY : m.train().logMeanLoss() - logFrame;
                     LearningRateSchedule.Decision decision = schedule.afterEpoch(logFrameLoss);
                     if (decision == LearningRateSchedule.Decision.ACCEPT) {
                         logFrame = m.train().logMeanLoss();
@@ -186,13 +181,17 @@ public final class Trainer {
                         break;
                     }
                     net.params().assign(accepted); // exact: plain SGD keeps no other state
+                    String why = aborted
+                            ? "a minibatch loss was " + listener.worstBatchLoss() + " (frame units; max_loss "
+                            + cfg.train().lr().maxLoss() + ")"
+                            : "full training loss e^" + String.format("%.3g", logFrameLoss) + " > 1 in frame units";
                     if (decision == LearningRateSchedule.Decision.STOP) {
-                        stopReason = schedule.stopReason() + " (epoch " + next + ")";
+                        stopReason = schedule.stopReason() + " (epoch " + next + ": " + why + ")";
                         break;
                     }
                     rollbacks++;
-                    LOG.info("epoch {} rejected (frame loss e^{} > 1): parameters restored, lr {} -> {}, rollbacks {}",
-                            next, String.format("%.3g", logFrameLoss), frameLr, schedule.lr(), rollbacks);
+                    LOG.info("epoch {} rejected ({}): parameters restored, lr {} -> {}, rollbacks {}",
+                            next, why, String.format("%.4g", frameLr), String.format("%.4g", schedule.lr()), rollbacks);
                 }
                 if (stopReason != null) break;
                 interrupted = StopSignal.requested();

@@ -1,0 +1,82 @@
+package org.marginmax.train;
+
+import org.marginmax.TestPaths;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A small real experiment on mnist-10k digits, written as a YAML file, for the run/resume tests. */
+final class RunFixtures {
+    private RunFixtures() {}
+
+    static Path writeConfig(Path dir, int epochs, int trainN) throws IOException {
+        String yaml = """
+                name: tiny-mnist
+                seed: 5
+                data:
+                  dataset: idx:%s
+                  train: {first: %d}
+                  test: {first: 300}
+                model:
+                  arch: mlp
+                  hidden: [64]
+                  bias: none
+                loss: cross-entropy
+                train:
+                  epochs: %d
+                  batch_size: 100
+                  lr:
+                    schedule: loss-based
+                    lr: 0.1
+                checkpoints:
+                  epochs: [3]
+                  keep_last: 2
+                  rolling_epochs: 1
+                """.formatted(TestPaths.mnist10k(), trainN, epochs);
+        Path f = dir.resolve("tiny-mnist.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    /** metrics.csv rows as lists of cells, header first. */
+    static List<List<String>> csv(Path runDir) throws IOException {
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(runDir.resolve(MetricsLog.CSV))) rows.add(List.of(line.split(",", -1)));
+        return rows;
+    }
+
+    /** Asserts equal metrics except wall-clock columns, numbers to 9 significant digits. */
+    static void assertSameMetrics(Path a, Path b) throws IOException {
+        List<List<String>> x = csv(a), y = csv(b);
+        org.assertj.core.api.Assertions.assertThat(y).hasSameSizeAs(x);
+        List<String> header = x.get(0);
+        org.assertj.core.api.Assertions.assertThat(y.get(0)).isEqualTo(header);
+        for (int r = 1; r < x.size(); r++) {
+            for (int c = 0; c < header.size(); c++) {
+                String col = header.get(c);
+                if (col.endsWith("_seconds")) continue;
+                String u = x.get(r).get(c), v = y.get(r).get(c);
+                String where = "row " + r + " column " + col;
+                if (u.isEmpty() || v.isEmpty() || !isNumber(u)) {
+                    org.assertj.core.api.Assertions.assertThat(v).as(where).isEqualTo(u);
+                } else {
+                    double p = Double.parseDouble(u), q = Double.parseDouble(v);
+                    org.assertj.core.api.Assertions.assertThat(Math.abs(p - q))
+                            .as(where + ": " + u + " vs " + v).isLessThanOrEqualTo(1e-9 * Math.max(Math.abs(p), Math.abs(q)));
+                }
+            }
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
