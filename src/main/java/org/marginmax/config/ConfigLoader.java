@@ -89,6 +89,9 @@ public final class ConfigLoader {
             JsonNode root = YAML.readTree(text);
             if (root == null || !root.isObject())
                 throw new ConfigException(origin + ": expected a YAML mapping of keys (name, seed, data, model, loss, train)");
+            // unknown keys first: a typo is the likeliest cause of a "missing" field
+            Unknown unknown = unknownKey(root, ExperimentConfig.class, new java.util.ArrayList<>());
+            if (unknown != null) throw new ConfigException(origin + ":" + lineOfKeys(text, unknown.path()) + ": " + unknown.message());
             return YAML.readValue(text, ExperimentConfig.class);
         } catch (JsonProcessingException e) {
             String msg = describe(e, true);
@@ -101,12 +104,40 @@ public final class ConfigLoader {
     }
 
     /**
+     * The first key of {@code node} (recursively) that the record type does not have; null if all are known.
+     */
+    private record Unknown(List<String> path, String message) {}
+
+    private static Unknown unknownKey(JsonNode node, Class<?> type, List<String> path) {
+        if (!type.isRecord() || !node.isObject()) return null;
+        java.util.Map<String, java.lang.reflect.RecordComponent> known = new java.util.LinkedHashMap<>();
+        for (var rc : type.getRecordComponents())
+            known.put(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(rc.getName()), rc);
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            List<String> here = new java.util.ArrayList<>(path);
+            here.add(e.getKey());
+            var rc = known.get(e.getKey());
+            if (rc == null) {
+                return new Unknown(here, "unknown key '" + String.join(".", here) + "' (allowed here: "
+                        + known.keySet().stream().sorted().collect(Collectors.joining(", ")) + ")");
+            }
+            Unknown deeper = unknownKey(e.getValue(), rc.getType(), here);
+            if (deeper != null) return deeper;
+        }
+        return null;
+    }
+
+    /**
      * The line of the key at {@code path} in the YAML text (Jackson buffers record properties, so its own location
      * is the end of the enclosing section); 0 if not found.
      */
     static int lineOf(String text, List<JsonMappingException.Reference> path) {
-        List<String> want = path.stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").toList();
+        return lineOfKeys(text, path.stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").toList());
+    }
+
+    static int lineOfKeys(String text, List<String> want) {
         // keys of the enclosing containers (root excluded) and, per container, the next array index (-1: object)
         List<String> keys = new java.util.ArrayList<>();
         List<int[]> index = new java.util.ArrayList<>();

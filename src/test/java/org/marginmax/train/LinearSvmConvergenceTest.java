@@ -31,8 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * min ½‖w‖² s.t. y_n w·x_n ≥ 1, which ojAlgo solves exactly here.
  */
 class LinearSvmConvergenceTest {
-    private static final int N = 60;
-    private static final int D = 5;
+    private static final int N = 40;
+    private static final int D = 3;
+
+    private static final int EPOCHS = 600;
 
     @TempDir Path dir;
 
@@ -43,27 +45,27 @@ class LinearSvmConvergenceTest {
         int[] labels = new int[N];
         double[] y = new double[N];
         Random rnd = new Random(42);
-        double[] truth = {1, -2, 0.5, 1.5, -1};
+        double[] truth = {1, -2, 1.5};
         for (int n = 0; n < N; n++) {
             double s;
             do {
-                for (int d = 0; d < D; d++) x[n][d] = rnd.nextGaussian();
+                for (int d = 0; d < D; d++) x[n][d] = (float) rnd.nextGaussian(); // the network sees float32
                 s = dot(truth, x[n]);
-            } while (Math.abs(s) < 0.5); // a gap: clearly separable
+            } while (Math.abs(s) < 2); // a wide gap: the margin converges at rate ~ 1/log(1/L), so this keeps the test short
             labels[n] = s > 0 ? 1 : 0;
             y[n] = s > 0 ? 1 : -1;
         }
         double[] svm = hardMarginSvm(x, y);
         double svmMargin = 1 / norm(svm); // the max-margin value: min_n y w·x / ‖w‖ at the SVM solution
 
-        ImageDataset train = new ImageDataset(Nd4j.create(x),
+        ImageDataset train = new ImageDataset(Nd4j.create(x).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT),
                 labels, 1, 1, D, 2, true);
         ImageDataset test = train.subset(new int[]{0, 1, 2});
         DataSplit split = new DataSplit(train, test, "synthetic", "0".repeat(64));
         ExperimentConfig cfg = new ExperimentConfig("linear-svm", null, 3L,
                 new DataSpec("synthetic", null, null, null, "0,1"),
                 new ModelSpec(ArchKind.MLP, List.of(), BiasMode.NONE, "float64"), lossKind,
-                new TrainSpec(400, N, new LearningRateSpec("loss-based", 0.1, null, null, null, 1e9), null),
+                new TrainSpec(EPOCHS, N, new LearningRateSpec("loss-based", 0.1, null, null, null, 1e9), null),
                 new CheckpointSpec(null, null, null, 1, 1000, 1000.0));
         Trainer.Result r = new Trainer(cfg, split, RunDirectory.create(dir.resolve("run")), new ProgressReporter(false, System.err)).run();
         assertThat(r.completed()).as(String.valueOf(r.stopReason())).isTrue();
@@ -73,7 +75,7 @@ class LinearSvmConvergenceTest {
         double cosine = dot(w, svm) / (norm(w) * norm(svm));
         double margin = Double.POSITIVE_INFINITY;
         for (int n = 0; n < N; n++) margin = Math.min(margin, y[n] * dot(w, x[n]) / norm(w));
-        assertThat((Double) r.lastRow().get("log10_loss")).isLessThan(-30);
+        assertThat((Double) r.lastRow().get("log10_loss")).as("trained far past separation").isLessThan(-15);
         assertThat(cosine).as("cosine(w, w_svm)").isGreaterThanOrEqualTo(0.999);
         assertThat(Math.abs(margin - svmMargin) / svmMargin).as("normalized-margin gap").isLessThanOrEqualTo(0.01);
         // the listener's normalized margin (L = 1: q_min / rho) is the same quantity
