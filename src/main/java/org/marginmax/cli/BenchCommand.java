@@ -1,0 +1,71 @@
+package org.marginmax.cli;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.marginmax.backend.BackendInfo;
+import org.marginmax.backend.OneDnn;
+import org.marginmax.bench.Benchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time a training epoch, the statistics pass and attacks for the quickstart MLP and the paper's "
+                + "MNIST CNN (float32, batch 100), and a large matrix product as the machine's ceiling. "
+                + "Run it alone on the machine.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--dataset", defaultValue = "idx:../shared/data/mnist-10k",
+            description = "MNIST-format data to time on (default: ${DEFAULT-VALUE})")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "timed epochs after one warm-up (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--skip-cnn", description = "time the MLP only") boolean skipCnn;
+
+    @Option(names = "--json", description = "print one JSON object instead of the table") boolean json;
+
+    @Override public Integer call() {
+        Backend.init();
+        Benchmark bench = new Benchmark(dataset, dataDir, epochs);
+        Benchmark.ModelTimes mlp = bench.time(Benchmark.quickstartMlp(), "MLP 784-512-512-10");
+        Benchmark.ModelTimes cnn = skipCnn ? null : bench.time(Benchmark.paperCnn(), "paper MNIST CNN");
+        double gemm = Benchmark.gemmGflops(2048, 5);
+        BackendInfo info = BackendInfo.gather();
+        boolean oneDnn = OneDnn.enabled();
+        if (json) {
+            ObjectNode o = JsonMapper.builder().build().createObjectNode();
+            o.put("train_examples", bench.data().train().size());
+            o.put("mlp_epoch_s", mlp.epochSeconds());
+            o.put("mlp_stats_s", mlp.statsSeconds());
+            o.put("mlp_gflops", mlp.gflops());
+            if (cnn != null) {
+                o.put("cnn_epoch_s", cnn.epochSeconds());
+                o.put("cnn_stats_s", cnn.statsSeconds());
+                o.put("cnn_gflops", cnn.gflops());
+            }
+            ObjectNode ratio = o.putObject("stats_over_epoch");
+            ratio.put("mlp", mlp.statsOverEpoch());
+            if (cnn != null) ratio.put("cnn", cnn.statsOverEpoch());
+            o.put("gemm_gflops", gemm);
+            o.put("onednn", oneDnn);
+            o.put("classifier", info.nativeClassifier());
+            o.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+            System.out.println(o.toPrettyString());
+        } else {
+            System.out.printf(Locale.ROOT, "%-22s %10s %10s %12s %9s%n", "model", "epoch_s", "stats_s", "stats/epoch", "GFLOP/s");
+            for (Benchmark.ModelTimes t : cnn == null ? new Benchmark.ModelTimes[]{mlp} : new Benchmark.ModelTimes[]{mlp, cnn})
+                System.out.printf(Locale.ROOT, "%-22s %10.3f %10.3f %12.3f %9.1f%n", t.model(), t.epochSeconds(),
+                        t.statsSeconds(), t.statsOverEpoch(), t.gflops());
+            System.out.printf(Locale.ROOT, "%-22s %45.1f%n", "GEMM 2048^3 float32", gemm);
+            System.out.println("oneDNN conv/pooling helpers: " + (oneDnn ? "on" : "off") + "; native build: "
+                    + info.nativeClassifier() + "; " + bench.data().train().size() + " training examples, batch 100");
+        }
+        return 0;
+    }
+}
