@@ -1,0 +1,169 @@
+package org.marginmax.backend;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Which cards a CUDA backend has GPU code for, checked without touching ND4J (so it also works before the backend
+ * loads, where a card without code would otherwise fail deep inside the first kernel launch).
+ *
+ * <p>The released {@code nd4j-cuda-11.6} 1.0.0-M2.1 {@code libnd4jcuda.so} holds cubins for sm_37, 50, 52, 60, 61,
+ * 70, 75, 80 and 86 and no PTX (inspected: dl4j-notes "Which GPUs the released CUDA backend can run on"). A cubin
+ * runs on its own major architecture with an equal or higher minor (sm_86 code runs on 8.7 and 8.9), and without
+ * PTX nothing can be compiled for a newer major: so 3.7 to 8.9, not 3.0/3.5 and not Hopper (9.0) or newer. The
+ * {@code nd4j-cuda-12.3} snapshot was not inspected, so cards are not checked against it.
+ */
+public final class CudaProfileCards {
+    private CudaProfileCards() {}
+
+    /** A card as nvidia-smi lists it: index in PCI bus order, UUID, name, compute capability "major.minor". */
+    public record Card(int index, String uuid, String name, String computeCapability) {}
+
+    /** Cubin architectures of the released CUDA 11.6 backend, as {major, minor}. */
+    private static final int[][] CUDA_11_6_CUBINS = {{3, 7}, {5, 0}, {5, 2}, {6, 0}, {6, 1}, {7, 0}, {7, 5}, {8, 0}, {8, 6}};
+
+    /** Backends this project knows how to build, by the nd4j-cuda artifact's CUDA version. */
+    private static final List<String> KNOWN_CUDA_BACKENDS = List.of("11.6", "12.3");
+
+    /**
+     * Why {@code cardName} with {@code computeCapability} ("major.minor") cannot run on the backend built with CUDA
+     * {@code backendName} ("11.6" or "cuda-11.6"), or empty if it can, or if that cannot be told (a backend whose
+     * code was not inspected, an unreadable compute capability).
+     */
+    public static Optional<String> unsupportedCardMessage(String backendName, String cardName, String computeCapability) {
+        String backend = backendName == null ? "" : backendName.replaceFirst("^cuda-", "");
+        if (!"11.6".equals(backend)) return Optional.empty();
+        int[] cc = parseCc(computeCapability);
+        if (cc == null) return Optional.empty();
+        for (int[] cubin : CUDA_11_6_CUBINS)
+            if (cubin[0] == cc[0] && cubin[1] <= cc[1]) return Optional.empty();
+        String card = cardName + " (compute capability " + cc[0] + "." + cc[1] + ")";
+        String has = "this build's CUDA 11.6 backend (nd4j-cuda-11.6 1.0.0-M2.1) has GPU code for sm_37..sm_86 only, no PTX";
+        if (cc[0] == 9)
+            return Optional.of(card + " cannot run: " + has + ": rebuild with mvn -Pcuda-12.3 and run with "
+                    + "--cuda-profile h100-80gb");
+        if (cc[0] > 9)
+            return Optional.of(card + " cannot run: " + has + ", and no DL4J backend known here has code for it "
+                    + "(the cuda-12.3 snapshot was not checked and reaches sm_90 at most): use the CPU build "
+                    + "(mvn -B package) or a card with compute capability 3.7 to 9.0");
+        return Optional.of(card + " is too old: " + has + ": use the CPU build (mvn -B package) or a card with "
+                + "compute capability 3.7 or newer");
+    }
+
+    private static int[] parseCc(String cc) {
+        if (cc == null) return null;
+        String[] parts = cc.strip().split("\\.");
+        if (parts.length != 2) return null;
+        try {
+            return new int[]{Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The CUDA version of the nd4j-cuda backend on the classpath ("11.6", "12.3"), read from its Maven metadata so
+     * that nothing is loaded; empty when the build has no CUDA backend (the CPU build) or an unknown one.
+     */
+    public static Optional<String> packagedCudaBackend() {
+        for (String v : KNOWN_CUDA_BACKENDS) {
+            String res = "META-INF/maven/org.nd4j/nd4j-cuda-" + v + "/pom.properties";
+            try (InputStream in = CudaProfileCards.class.getClassLoader().getResourceAsStream(res)) {
+                if (in != null) return Optional.of(v);
+            } catch (IOException e) {
+                // not this one
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Parses {@code nvidia-smi --query-gpu=index,uuid,name,compute_cap --format=csv,noheader}; skips odd lines. */
+    public static List<Card> parseNvidiaSmi(String csv) {
+        List<Card> cards = new ArrayList<>();
+        for (String line : csv.split("\\R")) {
+            String[] f = line.split(",");
+            if (f.length != 4) continue;
+            try {
+                cards.add(new Card(Integer.parseInt(f[0].strip()), f[1].strip(), f[2].strip(), f[3].strip()));
+            } catch (NumberFormatException e) {
+                // a header or a message, not a card
+            }
+        }
+        return cards;
+    }
+
+    /**
+     * The cards a CUDA program will see under {@code cudaVisibleDevices} (the CUDA_VISIBLE_DEVICES value, null if
+     * unset): entries are nvidia-smi indices or UUID prefixes (GPU-...). Indices match CUDA's own numbering only
+     * with CUDA_DEVICE_ORDER=PCI_BUS_ID or identical cards; empty result = cannot tell (e.g. MIG entries).
+     */
+    public static List<Card> visible(List<Card> all, String cudaVisibleDevices) {
+        if (cudaVisibleDevices == null) return all;
+        List<Card> out = new ArrayList<>();
+        for (String entry : cudaVisibleDevices.split(",")) {
+            String e = entry.strip();
+            if (e.isEmpty()) continue;
+            Card match = null;
+            for (Card c : all) {
+                if (e.matches("\\d+") ? c.index() == Integer.parseInt(e) : c.uuid().startsWith(e)) match = c;
+            }
+            if (match == null) break; // CUDA stops at the first invalid entry
+            out.add(match);
+        }
+        return out;
+    }
+
+    /**
+     * Start-up check before ND4J loads: an error only if every card the process will see lacks code in the backend
+     * (then no device choice can work); on a mixed machine the check after start-up decides for the chosen device.
+     */
+    public static Optional<String> preflightMessage(String backendName, List<Card> visibleCards) {
+        if (visibleCards.isEmpty()) return Optional.empty();
+        Optional<String> first = Optional.empty();
+        for (Card c : visibleCards) {
+            Optional<String> m = unsupportedCardMessage(backendName, c.name(), c.computeCapability());
+            if (m.isEmpty()) return Optional.empty();
+            if (first.isEmpty()) first = m;
+        }
+        return first;
+    }
+
+    /** Runs nvidia-smi (10 s at most); empty if it is missing, fails or is too old to report compute_cap. */
+    static Optional<List<Card>> queryNvidiaSmi() {
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=index,uuid,name,compute_cap", "--format=csv,noheader")
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            if (p.exitValue() != 0) return Optional.empty();
+            List<Card> cards = parseNvidiaSmi(new String(out, StandardCharsets.UTF_8));
+            return cards.isEmpty() ? Optional.empty() : Optional.of(cards);
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** The preflight as {@link CudaProfile#applyBeforeBackend()} runs it; a note on what was checked, or an error. */
+    static String preflight(String backend, Map<String, String> env) {
+        if (!"11.6".equals(backend)) return "cards not checked before start-up (no known code list for CUDA " + backend + ")";
+        Optional<List<Card>> cards = queryNvidiaSmi();
+        if (cards.isEmpty()) return "cards not checked before start-up (nvidia-smi unavailable or without compute_cap)";
+        List<Card> seen = visible(cards.get(), env.get("CUDA_VISIBLE_DEVICES"));
+        if (seen.isEmpty()) return "cards not checked before start-up (CUDA_VISIBLE_DEVICES matches no nvidia-smi card)";
+        Optional<String> problem = preflightMessage(backend, seen);
+        if (problem.isPresent()) throw new CudaProfileException(problem.get());
+        return "nvidia-smi: at least one of " + seen.size() + " visible card(s) has code in the CUDA " + backend + " backend";
+    }
+}
