@@ -18,9 +18,15 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where to look for the dataset files first")
     Path dataDir;
 
+    @picocli.CommandLine.Mixin CudaProfileOption cuda = new CudaProfileOption();
+
     @Override public Integer call() {
-        Backend.init();
-        Trainer.Result r = RunResumer.resume(runDir, dataDir, new ProgressReporter());
+        var profile = cuda.load();
+        CudaProfileOption.start(profile);
+        Trainer.Result r = profile == null
+                ? RunResumer.resume(runDir, dataDir, new ProgressReporter())
+                : RunResumer.resume(runDir, dataDir, new ProgressReporter(), profile.modelDtypeOverride(),
+                profile::applyToNetwork, profile.describe());
         return TrainCommand.report(r);
     }
 }

@@ -1,5 +1,6 @@
 package org.marginmax.cli;
 
+import org.marginmax.backend.CudaProfile;
 import org.marginmax.config.ExperimentConfig;
 import org.marginmax.train.ProgressReporter;
 import org.marginmax.train.RunDirectory;
@@ -27,13 +28,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where to look for the dataset files first")
     Path dataDir;
 
+    @Mixin CudaProfileOption cuda = new CudaProfileOption();
+
     @Override public Integer call() {
+        CudaProfile profile = cuda.load();
+        if (profile != null && profile.modelDtypeOverride() != null)
+            config.overrides.add("model.dtype=" + profile.modelDtypeOverride());
         ExperimentConfig cfg = config.load();
-        Backend.init();
+        CudaProfileOption.start(profile);
         RunDirectory run = runDir != null ? RunDirectory.create(runDir) : RunDirectory.fresh(outputs, cfg.name());
         System.err.println("run directory: " + run.path());
-        Trainer.Result r = Trainer.train(cfg, dataDir, run, new ProgressReporter());
-        return report(r);
+        Trainer trainer = Trainer.forConfig(cfg, dataDir, run, new ProgressReporter());
+        if (profile != null) trainer.withRuntime(profile::applyToNetwork, profile.describe());
+        return report(trainer.run());
     }
 
     /** Exit 0 when complete or cleanly interrupted (with how to resume), 3 when the run had to stop. */

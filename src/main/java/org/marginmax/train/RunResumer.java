@@ -31,6 +31,17 @@ public final class RunResumer {
     }
 
     public static Trainer.Result resume(Path runDir, Path dataDir, ProgressReporter progress) {
+        return resume(runDir, dataDir, progress, null, net -> { }, null);
+    }
+
+    /**
+     * @param dtypeRequired  the network data type a runtime profile needs (null: any); must match the run's config
+     * @param networkSetup   runtime settings for the restored network
+     * @param runtimeNote    what was applied, for the log
+     */
+    public static Trainer.Result resume(Path runDir, Path dataDir, ProgressReporter progress, String dtypeRequired,
+                                        java.util.function.Consumer<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> networkSetup,
+                                        String runtimeNote) {
         RunDirectory run = new RunDirectory(runDir);
         Path cfgFile = run.resolve(RunDirectory.CONFIG);
         if (!Files.isRegularFile(cfgFile))
@@ -46,6 +57,9 @@ public final class RunResumer {
             throw new ResumeException(runDir + ": cannot read its config/provenance: " + e.getMessage());
         }
         String hash = ConfigLoader.hash(cfg);
+        if (dtypeRequired != null && !dtypeRequired.equals(cfg.model().dtype()))
+            throw new ResumeException(runDir + " trains in " + cfg.model().dtype() + " but the CUDA profile sets dtype "
+                    + dtypeRequired + ": resume with a profile whose dtype is null or " + cfg.model().dtype());
         if (!hash.equals(recordedHash))
             throw new ResumeException(cfgFile + " was edited after the run started (its hash differs from provenance.json):"
                     + " put the original back, or train the edited config as a new run");
@@ -77,7 +91,7 @@ public final class RunResumer {
             throw new ResumeException(newest.model() + " cannot be read as a DL4J model (" + e.getClass().getSimpleName()
                     + "): delete it and its sidecar" + before);
         }
-        Trainer trainer = new Trainer(cfg, data, run, progress);
+        Trainer trainer = new Trainer(cfg, data, run, progress).withRuntime(networkSetup, runtimeNote);
         MultiLayerNetwork fresh = trainer.buildNetwork(MarginLosses.create(cfg.loss()), 0.1);
         requireSameArchitecture(net, fresh, newest.model());
         MarginLosses.of(net).setLogFrame(st.logFrame());

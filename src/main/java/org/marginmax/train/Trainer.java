@@ -50,6 +50,8 @@ public final class Trainer {
     private final RunDirectory run;
     private final ProgressReporter progress;
     private final String configSha;
+    private java.util.function.Consumer<MultiLayerNetwork> networkSetup = net -> { };
+    private String runtimeNote;
 
     public Trainer(ExperimentConfig cfg, DataSplit data, RunDirectory run, ProgressReporter progress) {
         this.cfg = cfg;
@@ -59,15 +61,25 @@ public final class Trainer {
         this.configSha = ConfigLoader.hash(cfg);
     }
 
+    /**
+     * Runtime settings applied to the network once it is built or restored (e.g. a CUDA profile's workspace mode),
+     * and a note on them recorded in provenance.json.
+     */
+    public Trainer withRuntime(java.util.function.Consumer<MultiLayerNetwork> setup, String note) {
+        this.networkSetup = setup;
+        this.runtimeNote = note;
+        return this;
+    }
+
     /** A fresh run: writes the run header (config, provenance, structure), then trains. */
     public Result run() {
         return trainFrom(null);
     }
 
     /** Loads the data the config names (from {@code dataDir}, then the cache) and runs a fresh training. */
-    public static Result train(ExperimentConfig cfg, java.nio.file.Path dataDir, RunDirectory run, ProgressReporter progress) {
+    public static Trainer forConfig(ExperimentConfig cfg, java.nio.file.Path dataDir, RunDirectory run, ProgressReporter progress) {
         DataSplit data = org.marginmax.data.Datasets.load(cfg.data(), dataDir, cfg.seed());
-        return new Trainer(cfg, data, run, progress).run();
+        return new Trainer(cfg, data, run, progress);
     }
 
     /** The network this config builds for this data (fresh parameters from the seed). */
@@ -92,6 +104,7 @@ public final class Trainer {
             loss = MarginLosses.of(net);
             schedule.restore(start.state().scheduleLr());
         }
+        networkSetup.accept(net);
         NetworkStructure structure = NetworkStructure.of(net);
         if (start == null) writeRunHeader(structure);
 
@@ -237,6 +250,7 @@ public final class Trainer {
         prov.put("homogeneity_order", structure.order());
         prov.put("homogeneous", structure.homogeneous());
         prov.put("parameters", structure.totalParams());
+        if (runtimeNote != null) prov.put("runtime", runtimeNote);
         AtomicFiles.writeString(run.resolve(RunDirectory.PROVENANCE), prov.toPrettyString());
         AtomicFiles.writeString(run.resolve(RunDirectory.STRUCTURE), structure.describe());
     }

@@ -64,6 +64,23 @@ class CliTest {
         assertThat(msg).startsWith("error: " + bad + ":2:").contains("modle");
     }
 
+    @Test void cudaProfileOnTheCpuBackendIsAClearError() {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run("train", "experiments/quickstart.yaml", "--cuda-profile", "a100-80gb",
+                    "--run-dir", dir.resolve("gpu").toString())).isEqualTo(2);
+            assertThat(Main.run("train", "experiments/quickstart.yaml", "--cuda-profile", "no-such-card")).isEqualTo(2);
+        } finally {
+            System.setErr(oldErr);
+        }
+        String[] lines = err.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertThat(lines[lines.length - 2]).startsWith("error: ").contains("a100-80gb.yaml").contains("CPU backend").contains("-Pcuda");
+        assertThat(lines[lines.length - 1]).startsWith("error: ").contains("no-such-card").contains("a100-80gb");
+        assertThat(dir.resolve("gpu")).doesNotExist();
+    }
+
     @Test void trainWritesACompleteRunDirectory() throws Exception {
         Path cfg = Files.writeString(dir.resolve("cli-run.yaml"), """
                 name: cli-run
