@@ -106,7 +106,7 @@ public abstract class ProjectedGradientAttack implements Attack {
             active = still;
             round++;
             progress.update((double) round / attacked, String.format(java.util.Locale.ROOT,
-                    "eps %.4g done: %d of %d robust", e, active.size(), n));
+                    "eps %s done: %d of %d robust", e, active.size(), n));
         }
         return broken;
     }
@@ -204,7 +204,7 @@ public abstract class ProjectedGradientAttack implements Attack {
             if (System.nanoTime() - lastReport > 2_000_000_000L) {
                 lastReport = System.nanoTime();
                 progress.update((round + (double) finished / ids.length) / rounds, String.format(java.util.Locale.ROOT,
-                        "eps %.4g: %d/%d examples", eps, finished, ids.length));
+                        "eps %s: %d/%d examples", eps, finished, ids.length));
             }
         }
         return new Outcome(fooled, adversarial);
