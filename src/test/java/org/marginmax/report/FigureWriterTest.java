@@ -62,4 +62,21 @@ class FigureWriterTest {
             assertThat(allText(svg)).contains("mlp-run (run): config sha256 0123456789ab, git fedcba9876");
         }
     }
+
+    /** A run plotted right after it started: one metrics row, then a header only. */
+    @Test void aRunWithOneRowOrNoneStillGivesAReport() throws Exception {
+        Path run = SyntheticRuns.run(tmp.resolve("run"), "young", "none", "loss-based", 0, 1);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        assertThat(set.get("loss").chart().getSeriesMap().get("young").getXData()).containsExactly(0);
+        for (Figure f : set.figures()) FigureWriter.write(f, tmp.resolve("one"));
+        assertThat(ImageIO.read(tmp.resolve("one/loss.png").toFile())).isNotNull();
+
+        Files.writeString(run.resolve("metrics.csv"), String.join(",", SyntheticRuns.COLUMNS) + "\n");
+        RunMetrics empty = RunMetrics.read(run);
+        Figures.FigureSet none = Figures.build(List.of(empty), Figures.Options.defaults());
+        assertThat(none.figures()).isEmpty();
+        assertThat(none.notes()).contains("figure loss: nothing to draw");
+        Path page = ReportPage.write(tmp.resolve("none"), List.of(empty), none, none.notes());
+        assertThat(Files.readString(page)).contains("nothing to draw");
+    }
 }
