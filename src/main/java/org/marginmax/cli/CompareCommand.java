@@ -1,0 +1,63 @@
+package org.marginmax.cli;
+
+import org.marginmax.report.RunComparison;
+import org.marginmax.report.RunMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Table of runs x chosen epochs: log10 loss, accuracies, normalized and smoothed margins, rho,",
+                "and robust accuracy at each eps when robustness/*.csv exists."})
+public final class CompareCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`")
+    List<Path> runDirs;
+
+    @Option(names = "--epochs", split = ",", paramLabel = "LIST", defaultValue = "last",
+            description = "epochs with a metrics row, and/or 'last' (default: ${DEFAULT-VALUE}), e.g. 10,100,last")
+    List<String> epochs;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, csv or markdown (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "write the table here instead of printing it")
+    Path out;
+
+    @Override public Integer call() {
+        RunComparison.Format f;
+        try {
+            f = RunComparison.Format.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--format " + format + ": use table, csv or markdown");
+        }
+        List<RunMetrics> runs = runDirs.stream().map(RunMetrics::read).toList();
+        List<String> notes = new ArrayList<>();
+        RunComparison c = RunComparison.of(runs, epochs, notes);
+        notes.forEach(n -> System.err.println("note: " + n));
+        String text = c.format(f);
+        if (out == null) {
+            System.out.print(text);
+            return 0;
+        }
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        System.out.println("wrote " + c.rows().size() + " rows to " + out);
+        return 0;
+    }
+}

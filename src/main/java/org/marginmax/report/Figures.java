@@ -1,0 +1,283 @@
+package org.marginmax.report;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The paper-style figures of one or several runs, as XChart charts (nothing is written here; see
+ * {@link FigureWriter}): curves against epoch read from metrics.csv, and from robustness/*.csv robust accuracy
+ * against ε (one curve per checkpoint) and the minimal perturbation norms per checkpoint. Several runs share each
+ * figure, told apart by {@link RunLabels}. What a run lacks (a column, a robustness file) is left out with a note.
+ */
+public final class Figures {
+    /**
+     * @param logEpochs log-scaled epoch axis (epoch 0 is then left out)
+     * @param width     chart width in pixels
+     * @param height    chart height in pixels, before the legend rows
+     */
+    public record Options(boolean logEpochs, int width, int height) {
+        public static Options defaults() { return new Options(false, 900, 480); }
+
+        public Options withLogEpochs(boolean log) { return new Options(log, width, height); }
+    }
+
+    /** The figures and what could not be drawn. */
+    public record FigureSet(List<Figure> figures, List<String> notes) {
+        public Figure get(String name) {
+            return figures.stream().filter(f -> f.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no figure " + name));
+        }
+    }
+
+    private static final int LEGEND_ROW = 18;
+    private static final double LN10 = Math.log(10);
+
+    private final List<RunMetrics> runs;
+    private final List<String> labels;
+    private final Options options;
+    private final List<String> notes = new ArrayList<>();
+    private final List<String> caption;
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Figures(List<RunMetrics> runs, Options options) {
+        this.runs = runs;
+        this.labels = RunLabels.of(runs);
+        this.options = options;
+        this.caption = runs.stream().map(RunMetrics::captionLine).toList();
+    }
+
+    public static FigureSet build(List<RunMetrics> runs, Options options) {
+        if (runs.isEmpty()) throw new IllegalArgumentException("no run to plot: give at least one run directory");
+        Figures f = new Figures(runs, options);
+        List<Figure> out = new ArrayList<>(f.epochFigures());
+        out.addAll(f.robustnessFigures());
+        return new FigureSet(List.copyOf(out), List.copyOf(f.notes));
+    }
+
+    /** A metrics column drawn as one curve per run. */
+    private record Curve(String column, String kind, UnaryOperator<double[]> transform) {
+        Curve(String column, String kind) { this(column, kind, v -> v); }
+    }
+
+    private List<Figure> epochFigures() {
+        List<Figure> out = new ArrayList<>();
+        epochFigure(out, "loss", "Training loss", "log10 training loss", List.of(new Curve("log10_loss", "")), null);
+        epochFigure(out, "accuracy", "Accuracy", "accuracy",
+                List.of(new Curve("train_acc", "train"), new Curve("test_acc", "test")), null);
+        epochFigure(out, "margin", "Normalized margin", "normalized margin",
+                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i"), new Curve("normalized_margin", "q_min / ρ^L")),
+                "0.00E0");
+        epochFigure(out, "smoothed-margin", "Smoothed normalized margin", "smoothed normalized margin",
+                List.of(new Curve("smoothed_margin", "")), "0.00E0");
+        Set<String> layerNorms = new LinkedHashSet<>();
+        runs.forEach(r -> layerNorms.addAll(r.layerNormColumns()));
+        List<Curve> norms = new ArrayList<>(List.of(new Curve("rho", "ρ")));
+        layerNorms.forEach(c -> norms.add(new Curve(c, "ρ_" + c.substring(4))));
+        epochFigure(out, "norms", "Parameter norms", "ℓ2 norm", norms, null);
+        List<Curve> support = new ArrayList<>();
+        for (int k = 1; k <= 7; k++) support.add(new Curve("support_" + k, "k=" + k));
+        epochFigure(out, "support", "Support-vector counts: points with q_n < q_min + ln 10^k", "points", support, null);
+        epochFigure(out, "lr", "Learning rate", "log10 learning rate",
+                List.of(new Curve("lr", "lr (frame units)", Figures::log10), new Curve("log10_real_lr", "real lr")), null);
+        return out;
+    }
+
+    private void epochFigure(List<Figure> out, String name, String title, String yLabel, List<Curve> curves,
+                             String yPattern) {
+        Plot p = new Plot(name, title, options.logEpochs() ? "epoch (log scale)" : "epoch", yLabel, options.logEpochs());
+        boolean oneKind = curves.size() == 1;
+        for (int i = 0; i < runs.size(); i++) {
+            RunMetrics r = runs.get(i);
+            double[] epochs = r.column("epoch");
+            List<String> missing = new ArrayList<>();
+            for (Curve c : curves) {
+                if (!r.has(c.column())) {
+                    missing.add(c.column());
+                    continue;
+                }
+                String series = oneKind ? labels.get(i) : runs.size() == 1 ? c.kind() : labels.get(i) + ": " + c.kind();
+                p.add(series, epochs, c.transform().apply(r.column(c.column())), i, c.column());
+            }
+            if (!missing.isEmpty())
+                notes.add(labels.get(i) + ": no column " + String.join(", ", missing) + " in metrics.csv: left out of figure " + name);
+        }
+        if (p.isEmpty()) {
+            notes.add("figure " + name + ": nothing to draw");
+            return;
+        }
+        XYChart chart = p.chart(false);
+        if (yPattern != null) chart.getStyler().setYAxisDecimalPattern(yPattern);
+        out.add(new Figure(name, chart, caption));
+    }
+
+    private List<Figure> robustnessFigures() {
+        Map<String, List<Integer>> runsOf = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).robustness().isEmpty())
+                notes.add(labels.get(i) + ": no " + Robustness.DIR + "/*.csv: robustness figures skipped");
+            for (Robustness rb : runs.get(i).robustness())
+                runsOf.computeIfAbsent(rb.key(), k -> new ArrayList<>()).add(i);
+        }
+        List<Figure> out = new ArrayList<>();
+        for (String key : runsOf.keySet()) {
+            String stem = key.replace('/', '-');
+            String where = key.replace("/", ", ") + " set";
+            String norm = normName(key);
+            Plot acc = new Plot("robust-" + stem, "Robust accuracy under " + where, "ε (" + norm + "perturbation bound)",
+                    "robust accuracy", false);
+            Plot ecdf = new Plot("perturbation-" + stem, "Minimal perturbation norms, " + where
+                    + ": fraction of points broken within norm", norm + "perturbation norm", "fraction of points", false);
+            Plot quantiles = new Plot("perturbation-" + stem, "Minimal perturbation norm per checkpoint, " + where,
+                    options.logEpochs() ? "checkpoint epoch (log scale)" : "checkpoint epoch", norm + "perturbation norm",
+                    options.logEpochs());
+            for (int i : new LinkedHashSet<>(runsOf.get(key))) {
+                String prefix = runs.size() == 1 ? "" : labels.get(i) + ", ";
+                for (Robustness rb : runs.get(i).robustness()) {
+                    if (!rb.key().equals(key)) continue;
+                    for (Robustness.Checkpoint c : rb.checkpoints())
+                        acc.add(prefix + "epoch " + c.epoch(), c.eps(), c.robustAcc(), i, "epoch " + c.epoch());
+                    final int run = i;
+                    rb.pointNorms().forEach((epoch, norms) -> ecdf.add(prefix + "epoch " + epoch, finite(norms),
+                            cumulativeFraction(norms), run, "epoch " + epoch));
+                    Set<String> stats = new LinkedHashSet<>();
+                    rb.checkpoints().forEach(c -> stats.addAll(c.normStats().keySet()));
+                    for (String s : stats) {
+                        double[] x = rb.checkpoints().stream().mapToDouble(Robustness.Checkpoint::epoch).toArray();
+                        double[] y = rb.checkpoints().stream().mapToDouble(c -> c.normStats().getOrDefault(s, Double.NaN)).toArray();
+                        quantiles.add(prefix + s, x, y, i, s);
+                    }
+                }
+            }
+            acc.unitInterval = ecdf.unitInterval = true;
+            if (!acc.isEmpty()) out.add(new Figure(acc.name, acc.chart(true), caption));
+            if (!ecdf.isEmpty()) out.add(new Figure(ecdf.name, ecdf.chart(false), caption));
+            else if (!quantiles.isEmpty()) out.add(new Figure(quantiles.name, quantiles.chart(true), caption));
+            else notes.add(key + ": no per-point norms nor norm statistics (mean, median, quantiles): no perturbation figure");
+        }
+        return out;
+    }
+
+    /** "L∞ " or "L2 " when the attack's name says which norm it bounds, else "". */
+    static String normName(String attack) {
+        String a = attack.toLowerCase(java.util.Locale.ROOT);
+        return a.contains("linf") || a.contains("l-inf") ? "L∞ " : a.contains("l2") || a.contains("deepfool") ? "L2 " : "";
+    }
+
+    /** The finite norms, ascending (input sorted). */
+    private static double[] finite(double[] sortedNorms) {
+        return java.util.Arrays.stream(sortedNorms).filter(Double::isFinite).toArray();
+    }
+
+    /** For the i-th finite norm, the fraction of ALL points broken at that norm or below (unbroken points count). */
+    private static double[] cumulativeFraction(double[] sortedNorms) {
+        int n = sortedNorms.length;
+        double[] f = new double[(int) java.util.Arrays.stream(sortedNorms).filter(Double::isFinite).count()];
+        for (int i = 0; i < f.length; i++) f[i] = (i + 1) / (double) n;
+        return f;
+    }
+
+    private static double[] log10(double[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = v[i] > 0 ? Math.log(v[i]) / LN10 : Double.NaN;
+        return out;
+    }
+
+    /** Ten distinguishable colours (matplotlib's tab10). */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+            new Color(0xbcbd22), new Color(0x17becf)};
+    private static final BasicStroke[] STROKES = {
+            new BasicStroke(1.6f),
+            new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{7, 4}, 0),
+            new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{2, 3}, 0),
+            new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{8, 3, 2, 3}, 0)};
+
+    /**
+     * Series collected first, so that the chart's height can make room for the legend. Each series belongs to a run
+     * and a variant (a metric, a checkpoint): the more numerous of the two picks the colour, the other the dash.
+     */
+    private final class Plot {
+        final String name, title, xLabel, yLabel;
+        final List<String> series = new ArrayList<>();
+        final List<double[][]> data = new ArrayList<>();
+        final List<Integer> runOf = new ArrayList<>();
+        final List<Integer> variantOf = new ArrayList<>();
+        final Map<String, Integer> variants = new LinkedHashMap<>();
+        final boolean logX;
+        boolean unitInterval;
+
+        Plot(String name, String title, String xLabel, String yLabel, boolean logX) {
+            this.logX = logX;
+            this.name = name;
+            this.title = title;
+            this.xLabel = xLabel;
+            this.yLabel = yLabel;
+        }
+
+        /** Adds the finite points (x > 0 on a log axis); a series left empty is dropped with a note. */
+        void add(String seriesName, double[] x, double[] y, int run, String variant) {
+            double[][] xy = new double[2][];
+            List<double[]> kept = new ArrayList<>();
+            for (int i = 0; i < Math.min(x.length, y.length); i++) {
+                if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && !(logX && x[i] <= 0))
+                    kept.add(new double[]{x[i], y[i]});
+            }
+            if (kept.isEmpty()) {
+                notes.add("figure " + name + ": series '" + seriesName + "' has no finite values: left out");
+                return;
+            }
+            xy[0] = kept.stream().mapToDouble(p -> p[0]).toArray();
+            xy[1] = kept.stream().mapToDouble(p -> p[1]).toArray();
+            series.add(seriesName);
+            data.add(xy);
+            runOf.add(run);
+            variantOf.add(variants.computeIfAbsent(variant, k -> variants.size()));
+        }
+
+        boolean isEmpty() { return series.isEmpty(); }
+
+        XYChart chart(boolean markers) {
+            XYChart c = new XYChart(options.width(), options.height() + LEGEND_ROW * series.size());
+            c.setTitle(title);
+            c.setXAxisTitle(xLabel);
+            c.setYAxisTitle(yLabel);
+            var s = c.getStyler();
+            s.setLegendPosition(Styler.LegendPosition.OutsideS);
+            s.setLegendLayout(Styler.LegendLayout.Vertical);
+            s.setChartBackgroundColor(Color.WHITE);
+            s.setPlotGridLinesColor(new Color(225, 225, 225));
+            s.setXAxisLogarithmic(logX);
+            s.setMarkerSize(5);
+            if (unitInterval) {
+                s.setYAxisMin(0.0);
+                s.setYAxisMax(1.0);
+            }
+            boolean colourByVariant = variants.size() >= new java.util.HashSet<>(runOf).size();
+            for (int i = 0; i < series.size(); i++) {
+                XYSeries xy = c.addSeries(series.get(i), data.get(i)[0], data.get(i)[1]);
+                int colour = colourByVariant ? variantOf.get(i) : runOf.get(i);
+                int dash = colourByVariant ? runOf.get(i) : variantOf.get(i);
+                xy.setLineColor(PALETTE[colour % PALETTE.length]);
+                xy.setMarkerColor(PALETTE[colour % PALETTE.length]);
+                xy.setLineStyle(STROKES[dash % STROKES.length]);
+                xy.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            }
+            return c;
+        }
+    }
+}

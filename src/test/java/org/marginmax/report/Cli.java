@@ -1,0 +1,29 @@
+package org.marginmax.report;
+
+import org.marginmax.cli.UserError;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs one of this package's commands as Main.run does (bad input: one line on stderr, exit 2). */
+final class Cli {
+    private Cli() {}
+
+    record Result(int code, String err) {}
+
+    static Result run(Object command, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(command);
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        int code = cl.execute(args);
+        return new Result(code, err.toString());
+    }
+}

@@ -1,0 +1,82 @@
+package org.marginmax.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FigureWriterTest {
+    @TempDir Path tmp;
+
+    static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    /** Parses SVG as XML without fetching its DTD (no network). */
+    static Document parseSvg(Path svg) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        f.setNamespaceAware(true);
+        return f.newDocumentBuilder().parse(svg.toFile());
+    }
+
+    static String allText(Document d) {
+        NodeList texts = d.getElementsByTagNameNS("*", "text");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < texts.getLength(); i++) sb.append(texts.item(i).getTextContent()).append('\n');
+        return sb.toString();
+    }
+
+    @Test void writesValidPngAndSvgWithTheCaptionUnderTheChart() throws Exception {
+        Path run = SyntheticRuns.run(tmp.resolve("run"), "mlp-run", "none", "loss-based", 40, 10);
+        SyntheticRuns.pgd(run);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        Path out = tmp.resolve("fig");
+        List<Path> written = new ArrayList<>();
+        for (Figure f : set.figures()) written.addAll(FigureWriter.write(f, out));
+        assertThat(written).hasSize(2 * set.figures().size());
+
+        for (Figure f : set.figures()) {
+            Path png = out.resolve(f.name() + ".png");
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 8);
+            assertThat(head).as(png.toString()).isEqualTo(PNG_SIGNATURE);
+            BufferedImage img = ImageIO.read(png.toFile());
+            assertThat(img.getWidth()).isEqualTo(f.chart().getWidth());
+            assertThat(img.getHeight()).isGreaterThan(f.chart().getHeight()); // the caption strip
+
+            Document svg = parseSvg(out.resolve(f.name() + ".svg"));
+            assertThat(svg.getDocumentElement().getLocalName()).isEqualTo("svg");
+            var root = svg.getDocumentElement();
+            assertThat(root.getAttribute("width")).isEqualTo(f.chart().getWidth() + "px");
+            assertThat(root.getAttribute("height")).isEqualTo(img.getHeight() + "px");
+            // XChart draws its text as outlines; the series are paths, the caption is text
+            assertThat(svg.getElementsByTagNameNS("*", "path").getLength()).isGreaterThan(f.seriesNames().size());
+            assertThat(allText(svg)).contains("mlp-run (run): config sha256 0123456789ab, git fedcba9876");
+        }
+    }
+
+    /** A run plotted right after it started: one metrics row, then a header only. */
+    @Test void aRunWithOneRowOrNoneStillGivesAReport() throws Exception {
+        Path run = SyntheticRuns.run(tmp.resolve("run"), "young", "none", "loss-based", 0, 1);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        assertThat(set.get("loss").chart().getSeriesMap().get("young").getXData()).containsExactly(0);
+        for (Figure f : set.figures()) FigureWriter.write(f, tmp.resolve("one"));
+        assertThat(ImageIO.read(tmp.resolve("one/loss.png").toFile())).isNotNull();
+
+        Files.writeString(run.resolve("metrics.csv"), String.join(",", SyntheticRuns.COLUMNS) + "\n");
+        RunMetrics empty = RunMetrics.read(run);
+        Figures.FigureSet none = Figures.build(List.of(empty), Figures.Options.defaults());
+        assertThat(none.figures()).isEmpty();
+        assertThat(none.notes()).contains("figure loss: nothing to draw");
+        Path page = ReportPage.write(tmp.resolve("none"), List.of(empty), none, none.notes());
+        assertThat(Files.readString(page)).contains("nothing to draw");
+    }
+}

@@ -1,0 +1,195 @@
+package org.marginmax.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class FiguresTest {
+    @TempDir Path tmp;
+
+    private static double[] y(Figure f, String series) {
+        return f.chart().getSeriesMap().get(series).getYData();
+    }
+
+    private static double[] x(Figure f, String series) {
+        return f.chart().getSeriesMap().get(series).getXData();
+    }
+
+    @Test void oneRunHasEveryFigureWithItsSeries() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "mlp-run", "none", "loss-based", 60, 8);
+        SyntheticRuns.pgd(run);
+        SyntheticRuns.minimal(run, true);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+
+        assertThat(set.figures()).extracting(Figure::name).containsExactly("loss", "accuracy", "margin",
+                "smoothed-margin", "norms", "support", "lr", "robust-l2-cw-test", "perturbation-l2-cw-test",
+                "robust-linf-pgd-train");
+        assertThat(set.get("loss").seriesNames()).containsExactly("mlp-run");
+        assertThat(set.get("accuracy").seriesNames()).containsExactly("train", "test");
+        assertThat(set.get("margin").seriesNames()).containsExactly("q_min / ∏ρ_i", "q_min / ρ^L");
+        assertThat(set.get("norms").seriesNames()).containsExactly("ρ", "ρ_1", "ρ_2", "ρ_3");
+        assertThat(set.get("support").seriesNames()).containsExactly("k=1", "k=2", "k=3", "k=4", "k=5", "k=6", "k=7");
+        assertThat(set.get("lr").seriesNames()).containsExactly("lr (frame units)", "real lr");
+        assertThat(set.get("robust-linf-pgd-train").seriesNames()).containsExactly("epoch 10", "epoch 40");
+        assertThat(set.get("perturbation-l2-cw-test").seriesNames()).containsExactly("epoch 10", "epoch 40");
+        assertThat(set.get("loss").chart().getYAxisTitle()).isEqualTo("log10 training loss");
+        assertThat(set.get("loss").caption()).singleElement().asString()
+                .contains("mlp-run", "0123456789ab", "fedcba9876");
+        assertThat(set.notes()).contains("linf-pgd/train: no per-point norms nor norm statistics (mean, median, "
+                + "quantiles): no perturbation figure");
+    }
+
+    @Test void lossIsPlottedAsLog10ValuesOnALinearAxisFarBelowDoubleRange() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "deep", "none", "loss-based", 60, 8);
+        Figure loss = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults()).get("loss");
+        assertThat(loss.chart().getStyler().isYAxisLogarithmic()).isFalse();
+        double[] ys = y(loss, "deep");
+        assertThat(ys).hasSize(61);
+        for (int e = 0; e <= 60; e++) assertThat(ys[e]).isCloseTo(SyntheticRuns.log10Loss(e, 8), within(1e-12));
+        assertThat(ys[60]).isLessThan(-400); // a loss of 1e-480: below float64's range, as the paper's runs go
+    }
+
+    @Test void emptyCellsAreLeftOutAndLrIsDrawnAsLog10() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 20, 1);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        // test_acc is empty at epoch 1; smoothed margin is undefined before separation (epochs 0, 1)
+        assertThat(x(set.get("accuracy"), "test")).doesNotContain(1.0).hasSize(20);
+        assertThat(x(set.get("smoothed-margin"), "r")[0]).isEqualTo(2.0);
+        assertThat(y(set.get("lr"), "lr (frame units)")[5]).isCloseTo(Math.log10(0.1 * Math.pow(1.1, 5)), within(1e-12));
+    }
+
+    @Test void logEpochAxisDropsEpochZero() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 20, 1);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults().withLogEpochs(true));
+        XYChart margin = set.get("margin").chart();
+        assertThat(margin.getStyler().isXAxisLogarithmic()).isTrue();
+        assertThat(margin.getXAxisTitle()).isEqualTo("epoch (log scale)");
+        for (XYSeries s : margin.getSeriesMap().values()) assertThat(Arrays.stream(s.getXData()).min().getAsDouble()).isEqualTo(1);
+    }
+
+    @Test void severalRunsShareFiguresWithLegendsFromTheirDifferingConfigFields() throws IOException {
+        Path a = SyntheticRuns.run(tmp.resolve("a"), "cnn", "none", "loss-based", 30, 2);
+        Path b = SyntheticRuns.run(tmp.resolve("b"), "cnn", "all", "constant", 30, 0.5);
+        SyntheticRuns.pgd(a);
+        SyntheticRuns.pgd(b);
+        List<RunMetrics> runs = List.of(RunMetrics.read(a), RunMetrics.read(b));
+        assertThat(RunLabels.differingFields(runs)).containsExactly("model.bias", "train.lr.schedule");
+        String la = "cnn (model.bias=none, train.lr.schedule=loss-based)";
+        String lb = "cnn (model.bias=all, train.lr.schedule=constant)";
+        Figures.FigureSet set = Figures.build(runs, Figures.Options.defaults());
+        assertThat(set.get("loss").seriesNames()).containsExactly(la, lb);
+        assertThat(set.get("accuracy").seriesNames()).containsExactly(la + ": train", la + ": test", lb + ": train", lb + ": test");
+        assertThat(set.get("robust-linf-pgd-train").seriesNames())
+                .containsExactly(la + ", epoch 10", la + ", epoch 40", lb + ", epoch 10", lb + ", epoch 40");
+        assertThat(y(set.get("loss"), lb)[30]).isCloseTo(SyntheticRuns.log10Loss(30, 0.5), within(1e-12));
+        assertThat(set.get("loss").caption()).hasSize(2);
+    }
+
+    @Test void identicalConfigsAreToldApartByDirectory() throws IOException {
+        Path a = SyntheticRuns.run(tmp.resolve("first"), "same", "none", "constant", 5, 1);
+        Path b = SyntheticRuns.run(tmp.resolve("second"), "same", "none", "constant", 5, 1);
+        assertThat(RunLabels.of(List.of(RunMetrics.read(a), RunMetrics.read(b))))
+                .containsExactly("same [first]", "same [second]");
+    }
+
+    @Test void robustAccuracyCurvesAreOnePerCheckpointAgainstEps() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
+        SyntheticRuns.minimal(run, false);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        Figure acc = set.get("robust-l2-cw-test");
+        assertThat(x(acc, "epoch 40")).containsExactly(SyntheticRuns.EPS);
+        for (int i = 0; i < SyntheticRuns.EPS.length; i++)
+            assertThat(y(acc, "epoch 40")[i]).isEqualTo(SyntheticRuns.robustAcc(40, SyntheticRuns.EPS[i]));
+        // no per-point file: the norm statistics per checkpoint instead
+        Figure norms = set.get("perturbation-l2-cw-test");
+        assertThat(norms.seriesNames()).containsExactly("mean", "median", "q10", "q90");
+        assertThat(x(norms, "median")).containsExactly(10, 40);
+        assertThat(y(norms, "median")).containsExactly(0.45 + 10 / 100.0, 0.45 + 40 / 100.0);
+    }
+
+    @Test void perPointNormsGiveTheFractionBrokenCountingUnbrokenPoints() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
+        SyntheticRuns.minimal(run, true);
+        Figure f = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults()).get("perturbation-l2-cw-test");
+        double[] ys = y(f, "epoch 10");
+        assertThat(ys).hasSize(19); // 20 points, one never broken (inf)
+        assertThat(ys[18]).isEqualTo(19 / 20.0);
+        assertThat(x(f, "epoch 10")[0]).isCloseTo(0.05 + 0.1, within(1e-12));
+    }
+
+    @Test void missingPartsAreSkippedWithNotes() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 10, 1);
+        // an older metrics file without test accuracy or support counts; a robustness file without eps
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        StringBuilder kept = new StringBuilder();
+        for (String line : lines) {
+            String[] cells = line.split(",", -1);
+            StringBuilder row = new StringBuilder();
+            for (int c = 0; c < header.size(); c++) {
+                if (header.get(c).equals("test_acc") || header.get(c).startsWith("support_")) continue;
+                if (row.length() > 0) row.append(',');
+                row.append(cells[c]);
+            }
+            kept.append(row).append('\n');
+        }
+        Files.writeString(run.resolve("metrics.csv"), kept + "7,-3.1,"); // and a torn last line
+        Files.createDirectories(run.resolve("robustness"));
+        Files.writeString(run.resolve("robustness/odd-test.csv"), "epoch,radius,robust_acc\n10,0.1,0.5\n");
+        RunMetrics m = RunMetrics.read(run);
+        assertThat(m.epochs()).hasSize(11);
+        Figures.FigureSet set = Figures.build(List.of(m), Figures.Options.defaults());
+        assertThat(set.figures()).extracting(Figure::name).doesNotContain("support").contains("accuracy", "loss");
+        assertThat(set.get("accuracy").seriesNames()).containsExactly("train");
+        assertThat(m.notes()).anySatisfy(n -> assertThat(n).contains("odd-test.csv", "no column eps"));
+        assertThat(set.notes()).anySatisfy(n -> assertThat(n).contains("test_acc", "accuracy"))
+                .contains("figure support: nothing to draw");
+    }
+
+    @Test void notARunDirectoryIsAOneLineError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunMetrics.read(tmp))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no metrics.csv");
+    }
+
+    /** The files as the robustness probe (robust/ProbeTables) writes them: norm statistics prefixed norm_, eps 0 = clean. */
+    @Test void readsTheProbesOwnCsvLayout() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
+        Files.createDirectories(run.resolve("robustness"));
+        Files.writeString(run.resolve("robustness/cw-l2-test.csv"), """
+                epoch,attack,split,n,eps,robust_acc,clean_acc,attacked,not_found,norm_mean,norm_median,norm_q10,norm_q25,norm_q75,norm_q90,seconds
+                10,cw-l2,test,100,0,0.97,0.97,97,0,1.2,1.1,0.5,0.8,1.5,1.9,3.5
+                10,cw-l2,test,100,0.5,0.9,0.97,97,0,1.2,1.1,0.5,0.8,1.5,1.9,3.5
+                40,cw-l2,test,100,0,0.98,0.98,98,1,1.6,1.5,0.7,1.1,2,inf,3.1
+                40,cw-l2,test,100,0.5,0.95,0.98,98,1,1.6,1.5,0.7,1.1,2,inf,3.1
+                """);
+        Files.writeString(run.resolve("robustness/cw-l2-test.json"), "{}"); // the probe's JSON twin: not read
+        Files.writeString(run.resolve("robustness/pgd-linf-train.csv"), """
+                epoch,attack,split,n,eps,robust_acc,clean_acc,seconds
+                40,pgd-linf,train,100,0,1,1,2
+                40,pgd-linf,train,100,0.1,0.75,1,2
+                """);
+        RunMetrics m = RunMetrics.read(run);
+        assertThat(m.robustness()).extracting(Robustness::key).containsExactly("cw-l2/test", "pgd-linf/train");
+        Figures.FigureSet set = Figures.build(List.of(m), Figures.Options.defaults());
+        Figure norms = set.get("perturbation-cw-l2-test");
+        assertThat(norms.seriesNames()).containsExactly("mean", "median", "q10", "q25", "q75", "q90");
+        assertThat(x(norms, "q90")).containsExactly(10); // inf left out
+        assertThat(norms.chart().getYAxisTitle()).isEqualTo("L2 perturbation norm");
+        Figure acc = set.get("robust-pgd-linf-train");
+        assertThat(acc.chart().getXAxisTitle()).isEqualTo("ε (L∞ perturbation bound)");
+        assertThat(y(acc, "epoch 40")).containsExactly(1, 0.75);
+        RunComparison c = RunComparison.of(List.of(m), List.of("40"), new java.util.ArrayList<>());
+        assertThat(c.rows().get(0).values()).containsEntry("robust_acc[cw-l2/test eps=0.5]", 0.95)
+                .containsEntry("robust_acc[pgd-linf/train eps=0.1]", 0.75);
+    }
+}
