@@ -17,6 +17,9 @@ import org.marginmax.model.BiasMode;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.model.ModelSpec;
 import org.marginmax.model.NetworkStructure;
+import org.marginmax.robust.AttackedModel;
+import org.marginmax.robust.PgdLinf;
+import org.marginmax.robust.RobustnessProbe;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,21 +31,25 @@ import java.util.List;
 
 /**
  * Times what long runs spend their time on, on the data at hand: a training epoch (float32, batch 100, plain SGD
- * through DL4J's fit), the listener's float64 statistics pass over the training and test sets, and one large matrix
- * product as the machine's ceiling. Medians over several epochs after a warm-up epoch.
+ * through DL4J's fit), the listener's float64 statistics pass over the training and test sets, PGD-L-infinity attack
+ * throughput, and one large matrix product as the machine's ceiling. Medians over several epochs after a warm-up epoch.
  */
 public final class Benchmark {
     /** One model's figures. */
-    public record ModelTimes(String model, double epochSeconds, double statsSeconds, double gflops, List<Double> epochs) {
+    public record ModelTimes(String model, double epochSeconds, double statsSeconds, double gflops, List<Double> epochs,
+                             double pgdExamplesPerSecond) {
         public double statsOverEpoch() { return statsSeconds / epochSeconds; }
     }
 
     private final DataSplit data;
     private final int epochs;
+    private final int pgdExamples;
 
-    public Benchmark(String dataset, Path dataDir, int epochs) {
+    /** @param pgdExamples test examples for the attack throughput (0: skip) */
+    public Benchmark(String dataset, Path dataDir, int epochs, int pgdExamples) {
         this.data = Datasets.load(new DataSpec(dataset, null, null, null, null), dataDir, 1);
         this.epochs = epochs;
+        this.pgdExamples = pgdExamples;
     }
 
     public DataSplit data() { return data; }
@@ -71,7 +78,16 @@ public final class Benchmark {
         }
         double epoch = median(fit);
         double flops = trainingFlopsPerExample(net, train) * it.batchesPerEpoch() * 100;
-        return new ModelTimes(label, epoch, median(pass), flops / epoch / 1e9, fit);
+        return new ModelTimes(label, epoch, median(pass), flops / epoch / 1e9, fit, pgdThroughput(net, nchw, pgdExamples));
+    }
+
+    /** PGD-L-infinity, 100 steps, one restart, eps 0.1, no early stop: examples per second (protocol C settings). */
+    double pgdThroughput(MultiLayerNetwork net, boolean nchw, int n) {
+        if (n <= 0) return Double.NaN;
+        ImageDataset test = data.test();
+        long[] shape = nchw ? new long[]{test.channels(), test.height(), test.width()} : new long[]{test.imageSize()};
+        AttackedModel model = new AttackedModel(net, shape, AttackedModel.DEFAULT_BATCH);
+        return new PgdLinf(PgdLinf.Settings.defaults()).throughput(model, RobustnessProbe.examples(test, n), 0.1);
     }
 
     /**

@@ -28,12 +28,18 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--skip-cnn", description = "time the MLP only") boolean skipCnn;
 
+    @Option(names = "--pgd-mlp", defaultValue = "500", description = "test examples for the MLP's PGD throughput (default ${DEFAULT-VALUE}; 0 skips)")
+    int pgdMlp;
+
+    @Option(names = "--pgd-cnn", defaultValue = "100", description = "test examples for the CNN's PGD throughput (default ${DEFAULT-VALUE}; 0 skips)")
+    int pgdCnn;
+
     @Option(names = "--json", description = "print one JSON object instead of the table") boolean json;
 
     @Override public Integer call() {
         Backend.init();
-        Benchmark bench = new Benchmark(dataset, dataDir, epochs);
-        Benchmark.ModelTimes mlp = bench.time(Benchmark.quickstartMlp(), "MLP 784-512-512-10");
+        Benchmark.ModelTimes mlp = new Benchmark(dataset, dataDir, epochs, pgdMlp).time(Benchmark.quickstartMlp(), "MLP 784-512-512-10");
+        Benchmark bench = new Benchmark(dataset, dataDir, epochs, pgdCnn);
         Benchmark.ModelTimes cnn = skipCnn ? null : bench.time(Benchmark.paperCnn(), "paper MNIST CNN");
         double gemm = Benchmark.gemmGflops(2048, 5);
         BackendInfo info = BackendInfo.gather();
@@ -44,11 +50,16 @@ final class BenchCommand implements Callable<Integer> {
             o.put("mlp_epoch_s", mlp.epochSeconds());
             o.put("mlp_stats_s", mlp.statsSeconds());
             o.put("mlp_gflops", mlp.gflops());
+            o.put("mlp_pgd_linf_examples_per_s", mlp.pgdExamplesPerSecond());
             if (cnn != null) {
                 o.put("cnn_epoch_s", cnn.epochSeconds());
                 o.put("cnn_stats_s", cnn.statsSeconds());
                 o.put("cnn_gflops", cnn.gflops());
+                o.put("cnn_pgd_linf_examples_per_s", cnn.pgdExamplesPerSecond());
             }
+            ObjectNode pgd = o.putObject("pgd_linf_examples_per_s");
+            pgd.put("mlp", mlp.pgdExamplesPerSecond());
+            if (cnn != null) pgd.put("cnn", cnn.pgdExamplesPerSecond());
             ObjectNode ratio = o.putObject("stats_over_epoch");
             ratio.put("mlp", mlp.statsOverEpoch());
             if (cnn != null) ratio.put("cnn", cnn.statsOverEpoch());
@@ -58,10 +69,11 @@ final class BenchCommand implements Callable<Integer> {
             o.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
             System.out.println(o.toPrettyString());
         } else {
-            System.out.printf(Locale.ROOT, "%-22s %10s %10s %12s %9s%n", "model", "epoch_s", "stats_s", "stats/epoch", "GFLOP/s");
+            System.out.printf(Locale.ROOT, "%-22s %10s %10s %12s %9s %14s%n", "model", "epoch_s", "stats_s", "stats/epoch",
+                    "GFLOP/s", "PGD-Linf ex/s");
             for (Benchmark.ModelTimes t : cnn == null ? new Benchmark.ModelTimes[]{mlp} : new Benchmark.ModelTimes[]{mlp, cnn})
-                System.out.printf(Locale.ROOT, "%-22s %10.3f %10.3f %12.3f %9.1f%n", t.model(), t.epochSeconds(),
-                        t.statsSeconds(), t.statsOverEpoch(), t.gflops());
+                System.out.printf(Locale.ROOT, "%-22s %10.3f %10.3f %12.3f %9.1f %14.1f%n", t.model(), t.epochSeconds(),
+                        t.statsSeconds(), t.statsOverEpoch(), t.gflops(), t.pgdExamplesPerSecond());
             System.out.printf(Locale.ROOT, "%-22s %45.1f%n", "GEMM 2048^3 float32", gemm);
             System.out.println("oneDNN conv/pooling helpers: " + (oneDnn ? "on" : "off") + "; native build: "
                     + info.nativeClassifier() + "; " + bench.data().train().size() + " training examples, batch 100");

@@ -177,7 +177,7 @@ public final class RobustnessProbe {
     }
 
     /** The first n examples of a set: float32 features row-major (CHW within a row), labels as the loss reads them. */
-    static Examples examples(ImageDataset set, int n) {
+    public static Examples examples(ImageDataset set, int n) {
         float[] x = set.features().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).dup('c').data().asFloat();
         int[] y = new int[n];
         for (int i = 0; i < n; i++) y[i] = set.binary() ? set.target(i) : set.label(i);

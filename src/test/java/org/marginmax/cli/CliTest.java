@@ -64,6 +64,17 @@ class CliTest {
         assertThat(msg).startsWith("error: " + bad + ":2:").contains("modle");
     }
 
+    @Test void benchPrintsItsFiguresAsJson() throws Exception {
+        String out = captureOut(() -> assertThat(Main.run("bench", "--json", "--skip-cnn", "--epochs", "1", "--pgd-mlp", "20",
+                "--dataset", "idx:" + TestPaths.mnist10k())).isEqualTo(0));
+        JsonNode j = JsonMapper.builder().build().readTree(out);
+        for (String key : List.of("mlp_epoch_s", "stats_over_epoch", "pgd_linf_examples_per_s", "gemm_gflops", "onednn", "classifier"))
+            assertThat(j.has(key)).as(key).isTrue();
+        assertThat(j.path("mlp_epoch_s").asDouble()).isPositive();
+        assertThat(j.path("pgd_linf_examples_per_s").path("mlp").asDouble()).isPositive();
+        assertThat(j.path("train_examples").asInt()).isEqualTo(8000);
+    }
+
     @Test void cudaProfileOnTheCpuBackendIsAClearError() {
         PrintStream oldErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
