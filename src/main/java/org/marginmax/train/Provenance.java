@@ -32,7 +32,7 @@ public final class Provenance {
         data.put("test_size", testSize);
         ObjectNode code = p.putObject("code");
         Properties git = gitProperties();
-        code.put("git_commit", git.getProperty("git.commit.id", "unknown"));
+        code.put("git_commit", commitOf(git));
         code.put("git_dirty", git.getProperty("git.dirty", "unknown"));
         code.put("version", git.getProperty("git.build.version", "unknown"));
         ObjectNode env = p.putObject("environment");
@@ -52,7 +52,12 @@ public final class Provenance {
         return cls.contains("Cuda") || cls.contains("JCublas") ? "CUDA (" + cls + ")" : "CPU (" + cls + ")";
     }
 
-    public static String gitCommit() { return gitProperties().getProperty("git.commit.id", "unknown"); }
+    public static String gitCommit() { return commitOf(gitProperties()); }
+
+    private static String commitOf(Properties git) {
+        String full = git.getProperty("git.commit.id.full", git.getProperty("git.commit.id", "unknown"));
+        return "true".equals(git.getProperty("git.dirty")) ? full + "+dirty" : full;
+    }
 
     static Properties gitProperties() {
         Properties p = new Properties();

@@ -121,7 +121,7 @@ class CliTest {
         assertThat(prov.path("seed").asLong()).isEqualTo(3);
         assertThat(prov.path("environment").path("backend").asText()).startsWith("CPU");
         assertThat(prov.path("environment").path("dl4j_version").asText()).isEqualTo("1.0.0-M2.1");
-        assertThat(prov.path("code").path("git_commit").asText()).isNotBlank();
+        assertThat(prov.path("code").path("git_commit").asText()).matches("[0-9a-f]{40}(\\+dirty)?");
         assertThat(prov.path("homogeneity_order").asInt()).isEqualTo(2);
 
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
