@@ -124,6 +124,7 @@ public final class RobustnessProbe {
             AttackedModel model = new AttackedModel(net, shape, req.batchSize());
             double[] broken = attack.brokenAt(model, examples, eps, progress.attackProgress());
             double seconds = (System.nanoTime() - t0) / 1e9;
+            progress.checkpointDone(seconds);
             ProbeResult r = new ProbeResult(epoch, broken, seconds, false);
             results.put(epoch, r);
             cache.write(new ProbeCache.Entry(epoch, attack.kind().key(), split, n, hash, attack.settings(),
