@@ -86,7 +86,8 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "bisection steps shrinking DeepFool's perturbation along its segment, 0 for none (default: ${DEFAULT-VALUE})")
     int deepFoolRefine;
 
-    @Option(names = "--batch", defaultValue = "100", description = "examples per forward/backward pass (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "0",
+            description = "examples per forward/backward pass (default: 500 for MLPs, 100 for CNNs)")
     int batch;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where to look for the dataset files first")
@@ -106,7 +107,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /** The attack the options describe. */
     Attack attack() {
-        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (batch < 0) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         return switch (AttackKind.of(attack)) {
             case PGD_LINF -> new PgdLinf(new ProjectedGradientAttack.Settings(steps, stepFraction, restarts, seed));
             case PGD_L2 -> new PgdL2(new ProjectedGradientAttack.Settings(steps, stepFraction, restarts, seed));

@@ -189,8 +189,10 @@ public final class CarliniWagnerL2 implements Attack {
             jobs = next;
             if (System.nanoTime() - lastReport > 2_000_000_000L) {
                 lastReport = System.nanoTime();
-                progress.update(total == 0 ? 1 : (double) finished / total,
-                        String.format(Locale.ROOT, "%d/%d examples", finished, total));
+                double partial = finished;
+                for (Job j : jobs) partial += (j.round + (double) j.iteration / settings.maxIterations()) / settings.binarySteps();
+                progress.update(total == 0 ? 1 : partial / total, String.format(Locale.ROOT,
+                        "%d/%d examples done, %d in flight", finished, total, jobs.size()));
             }
         }
         return new Result(norms, points);

@@ -10,13 +10,14 @@ import java.util.Locale;
 public class ProbeProgress {
     private final PrintStream out;
     private final boolean live;
-    private final long started = System.nanoTime();
     private int index, total;
     private String label = "";
     private int examples;
     private long checkpointStarted;
     private long lastPrint;
     private boolean lineOpen;
+    private double computedSeconds;
+    private int computed;
 
     public ProbeProgress(PrintStream out, boolean live) {
         this.out = out;
@@ -40,15 +41,25 @@ public class ProbeProgress {
             if (now - lastPrint < (live ? 1_000_000_000L : 10_000_000_000L)) return;
             lastPrint = now;
             double sec = (now - checkpointStarted) / 1e9;
+            if (fraction < 1e-3) {
+                print(String.format(Locale.ROOT, "[%d/%d] %s: %s", index, total, label, status));
+                return;
+            }
             double f = Math.max(1e-9, Math.min(1, fraction));
             double leftHere = sec / f * (1 - f);
-            double doneAll = (index - 1 + f) / total;
-            double leftAll = (now - started) / 1e9 / doneAll * (1 - doneAll);
+            double perCheckpoint = computed > 0 ? computedSeconds / computed : sec / f;
+            double leftAll = leftHere + (total - index) * perCheckpoint;
             String line = String.format(Locale.ROOT, "[%d/%d] %s: %s  %.0f%%  %.1f ex/s  ETA %s (all %s)",
                     index, total, label, status, 100 * f, examples * f / Math.max(sec, 1e-9),
                     duration(leftHere), duration(leftAll));
             print(line);
         };
+    }
+
+    /** The checkpoint begun by {@link #checkpoint} was attacked in {@code seconds}. */
+    void checkpointDone(double seconds) {
+        computedSeconds += seconds;
+        computed++;
     }
 
     void message(String line) {

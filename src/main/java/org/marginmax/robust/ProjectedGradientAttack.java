@@ -71,7 +71,7 @@ public abstract class ProjectedGradientAttack implements Attack {
     public Outcome attack(AttackedModel model, Examples examples, double eps) {
         int[] all = new int[examples.size()];
         Arrays.setAll(all, i -> i);
-        return run(model, examples, all, eps, true, AttackProgress.NONE, 0, 1);
+        return run(model, examples, all, eps, true, AttackProgress.NONE, f -> 0);
     }
 
     /**
@@ -92,24 +92,41 @@ public abstract class ProjectedGradientAttack implements Attack {
                 active.add(i);
             }
         }
-        int attacked = (int) Arrays.stream(eps).filter(e -> e > 0).count();
+        int rounds = (int) Arrays.stream(eps).filter(e -> e > 0).count();
         int round = 0;
+        long done = 0; // example-rounds finished
+        double survival = 1;
         for (double e : eps) {
             if (e == 0) continue;
             int[] ids = active.stream().mapToInt(Integer::intValue).toArray();
-            Outcome o = run(model, examples, ids, e, true, progress, round, attacked);
+            // ETA guess: the examples left keep surviving each later ε at the last round's rate
+            double left = 0, a = ids.length;
+            for (int r = round; r < rounds; r++, a *= survival) left += a;
+            long doneBefore = done;
+            double leftBefore = left;
+            RoundProgress rp = finished -> (doneBefore + finished) / Math.max(1e-9, doneBefore + leftBefore);
+            Outcome o = run(model, examples, ids, e, true, progress, rp);
             List<Integer> still = new ArrayList<>();
             for (int k = 0; k < ids.length; k++) {
                 if (o.fooled[k]) broken[ids[k]] = e;
                 else still.add(ids[k]);
             }
+            survival = ids.length == 0 ? 0 : (double) still.size() / ids.length;
+            done += ids.length;
             active = still;
             round++;
-            progress.update((double) round / attacked, String.format(java.util.Locale.ROOT,
+            double leftAfter = 0;
+            a = active.size();
+            for (int r = round; r < rounds; r++, a *= survival) leftAfter += a;
+            progress.update(done / Math.max(1e-9, done + leftAfter), String.format(java.util.Locale.ROOT,
                     "eps %s done: %d of %d robust", e, active.size(), n));
         }
         return broken;
     }
+
+    /** Fraction of the whole attack done once {@code finished} examples of the current ε are done. */
+    @FunctionalInterface
+    private interface RoundProgress { double fraction(int finished); }
 
     /**
      * Attack throughput: examples per second of a full attack ({@code settings.steps} steps per restart, no early
@@ -118,9 +135,9 @@ public abstract class ProjectedGradientAttack implements Attack {
     public double throughput(AttackedModel model, Examples examples, double eps) {
         int[] all = new int[examples.size()];
         Arrays.setAll(all, i -> i);
-        run(model, examples, all, eps, false, AttackProgress.NONE, 0, 1); // warm-up
+        run(model, examples, all, eps, false, AttackProgress.NONE, f -> 0); // warm-up
         long t0 = System.nanoTime();
-        run(model, examples, all, eps, false, AttackProgress.NONE, 0, 1);
+        run(model, examples, all, eps, false, AttackProgress.NONE, f -> 0);
         return examples.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
@@ -143,7 +160,7 @@ public abstract class ProjectedGradientAttack implements Attack {
     }
 
     private Outcome run(AttackedModel model, Examples examples, int[] ids, double eps, boolean earlyStop,
-                        AttackProgress progress, int round, int rounds) {
+                        AttackProgress progress, RoundProgress roundProgress) {
         int d = examples.inputSize(), c = model.numOutputs(), batchMax = model.maxBatch();
         double alpha = settings.stepFraction() * eps;
         boolean[] fooled = new boolean[ids.length];
@@ -203,7 +220,7 @@ public abstract class ProjectedGradientAttack implements Attack {
             jobs = next;
             if (System.nanoTime() - lastReport > 2_000_000_000L) {
                 lastReport = System.nanoTime();
-                progress.update((round + (double) finished / ids.length) / rounds, String.format(java.util.Locale.ROOT,
+                progress.update(roundProgress.fraction(finished), String.format(java.util.Locale.ROOT,
                         "eps %s: %d/%d examples", eps, finished, ids.length));
             }
         }

@@ -45,7 +45,7 @@ public final class RobustnessProbe {
      * @param split       {@code train} or {@code test}
      * @param n           the first n examples of the split (all if fewer)
      * @param eps         the ε list, or null for the attack's default; 0 is added
-     * @param batchSize   examples per forward/backward pass
+     * @param batchSize   examples per forward/backward pass; 0 for {@link #autoBatch}
      */
     public record Request(Path runDir, Path dataDir, String checkpoints, String split, int n, Attack attack,
                           double[] eps, int batchSize) {}
@@ -121,9 +121,10 @@ public final class RobustnessProbe {
             }
             progress.checkpoint(i + 1, chosen.size(), label, n);
             long t0 = System.nanoTime();
-            AttackedModel model = new AttackedModel(net, shape, req.batchSize());
+            AttackedModel model = new AttackedModel(net, shape, req.batchSize() > 0 ? req.batchSize() : autoBatch(nchw));
             double[] broken = attack.brokenAt(model, examples, eps, progress.attackProgress());
             double seconds = (System.nanoTime() - t0) / 1e9;
+            progress.checkpointDone(seconds);
             ProbeResult r = new ProbeResult(epoch, broken, seconds, false);
             results.put(epoch, r);
             cache.write(new ProbeCache.Entry(epoch, attack.kind().key(), split, n, hash, attack.settings(),
@@ -147,6 +148,12 @@ public final class RobustnessProbe {
         ProbeTables.write(report, attack, hash);
         return report;
     }
+
+    /**
+     * Examples per pass when not given: 500 for MLPs (PGD-L∞ on the quickstart MLP here: 74 examples/s at 500,
+     * 50 at 100), 100 for convolutional networks (memory).
+     */
+    public static int autoBatch(boolean convolutional) { return convolutional ? 100 : 500; }
 
     /** A checkpoint as a network, or an IllegalArgumentException saying why it cannot be attacked. */
     private static MultiLayerNetwork restore(Checkpoints.Entry c, MultiLayerNetwork fresh) {
