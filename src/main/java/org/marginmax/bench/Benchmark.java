@@ -61,7 +61,7 @@ public final class Benchmark {
         MultiLayerNetwork net = ModelFactory.build(spec, train.channels(), train.height(), train.width(),
                 train.numClasses(), loss, 1e-3, 1);
         EpochBatchIterator it = new EpochBatchIterator(train, nchw, 100, 1);
-        MarginStatistics stats = new MarginStatistics(NetworkStructure.of(net), loss, nchw ? 1000 : 5000);
+        MarginStatistics stats = new MarginStatistics(NetworkStructure.of(net), loss, MarginStatistics.chunkFor(nchw));
         INDArray trainX = train.features(nchw), testX = data.test().features(nchw);
         int[] trainY = loss.labelsOf(train.labelMatrix()), testY = loss.labelsOf(data.test().labelMatrix());
         List<Double> fit = new ArrayList<>(), pass = new ArrayList<>();

@@ -112,7 +112,7 @@ public final class Trainer {
         int[] trainY = loss.labelsOf(train.labelMatrix());
         INDArray testX = test.size() == 0 ? null : test.features(nchw);
         int[] testY = test.size() == 0 ? new int[0] : loss.labelsOf(test.labelMatrix());
-        MarginStatistics statistics = new MarginStatistics(structure, loss, nchw ? 1000 : 5000);
+        MarginStatistics statistics = new MarginStatistics(structure, loss, MarginStatistics.chunkFor(nchw));
         EpochBatchIterator batches = new EpochBatchIterator(train, nchw, cfg.train().batchSize(), cfg.seed());
         MarginListener listener = new MarginListener(statistics, trainX, trainY, testX, testY,
                 cfg.train().lr().maxLoss(), batches::stopEarly);
