@@ -178,7 +178,13 @@ public record BackendInfo(String backend, String backendClass, String nativeClas
         return null;
     }
 
-    private static String pomVersion(String group, String artifact) {
+    /** "CPU" or "CUDA", as ND4J's environment information names the active backend. */
+    public static String backendKind() {
+        return Nd4j.getExecutioner().getEnvironmentInformation().getProperty(Nd4jEnvironment.BACKEND_KEY);
+    }
+
+    /** A library's version from its jar's pom.properties (kept by the shaded jar), or null. */
+    public static String pomVersion(String group, String artifact) {
         String res = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
         try (InputStream in = BackendInfo.class.getClassLoader().getResourceAsStream(res)) {
             if (in == null) return null;

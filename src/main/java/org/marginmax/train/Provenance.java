@@ -2,6 +2,7 @@ package org.marginmax.train;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.marginmax.backend.BackendInfo;
 import org.marginmax.config.ConfigLoader;
 import org.marginmax.config.ExperimentConfig;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,9 +48,9 @@ public final class Provenance {
         return p;
     }
 
+    /** e.g. "CPU (CpuBackend)" or "CUDA (JCublasBackend)". */
     public static String backendName() {
-        String cls = Nd4j.getBackend().getClass().getSimpleName();
-        return cls.contains("Cuda") || cls.contains("JCublas") ? "CUDA (" + cls + ")" : "CPU (" + cls + ")";
+        return BackendInfo.backendKind() + " (" + Nd4j.getBackend().getClass().getSimpleName() + ")";
     }
 
     public static String gitCommit() { return commitOf(gitProperties()); }
@@ -70,16 +71,7 @@ public final class Provenance {
     }
 
     public static String dl4jVersion() {
-        try (InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("version", "unknown");
-            }
-        } catch (IOException ignored) {
-            // fall through
-        }
-        String v = Nd4j.class.getPackage().getImplementationVersion();
+        String v = BackendInfo.pomVersion("org.nd4j", "nd4j-api");
         return v == null ? "unknown" : v;
     }
 
