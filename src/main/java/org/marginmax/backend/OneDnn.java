@@ -204,8 +204,8 @@ public final class OneDnn {
     }
 
     private static String kind(Layer l) {
-        if (l.getClass() == ConvolutionLayer.class) return "conv";
-        if (l.getClass() == SubsamplingLayer.class) return "pooling";
+        if (l instanceof ConvolutionLayer) return "conv";
+        if (l instanceof SubsamplingLayer) return "pooling";
         return "other";
     }
 

@@ -13,6 +13,7 @@ import org.marginmax.loss.LossKind;
 import org.marginmax.loss.MarginLosses;
 import org.marginmax.margin.MarginStatistics;
 import org.marginmax.model.ArchKind;
+import org.marginmax.model.BackpropShortcuts;
 import org.marginmax.model.BiasMode;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.model.ModelSpec;
@@ -60,6 +61,7 @@ public final class Benchmark {
         FramedLoss loss = MarginLosses.create(LossKind.CROSS_ENTROPY);
         MultiLayerNetwork net = ModelFactory.build(spec, train.channels(), train.height(), train.width(),
                 train.numClasses(), loss, 1e-3, 1);
+        BackpropShortcuts.forTraining(net); // as the trainer runs it
         EpochBatchIterator it = new EpochBatchIterator(train, nchw, 100, 1);
         MarginStatistics stats = new MarginStatistics(NetworkStructure.of(net), loss, MarginStatistics.chunkFor(nchw));
         INDArray trainX = train.features(nchw), testX = data.test().features(nchw);

@@ -1,5 +1,6 @@
 package org.marginmax.model;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -87,6 +88,7 @@ public final class ModelFactory {
                 .updater(new Sgd(learningRate))
                 .weightInit(new TfHeNormalInit())
                 .biasInit(0.0)
+                .cacheMode(CacheMode.DEVICE)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .list();
@@ -147,14 +149,15 @@ public final class ModelFactory {
         }
 
         void conv(int kernel, int channels) {
-            list.layer(index++, new ConvolutionLayer.Builder(kernel, kernel)
+            ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(kernel, kernel)
                     .name("conv" + (++convs))
                     .nOut(channels)
                     .stride(1, 1)
                     .convolutionMode(ConvolutionMode.Same)
                     .activation(Activation.RELU)
-                    .hasBias(bias.hasBias(weightIndex++))
-                    .build());
+                    .hasBias(bias.hasBias(weightIndex++));
+            list.layer(index, index == 0 ? new InputConvolutionLayer(conv) : conv.build());
+            index++;
         }
 
         void maxPool() {
@@ -167,12 +170,12 @@ public final class ModelFactory {
         }
 
         void dense(int width) {
-            list.layer(index++, new DenseLayer.Builder()
+            list.layer(index++, ReluDenseLayer.of(new DenseLayer.Builder()
                     .name("dense" + (++denses))
                     .nOut(width)
                     .activation(Activation.RELU)
                     .hasBias(bias.hasBias(weightIndex++))
-                    .build());
+                    .build()));
         }
 
         void output(int numOutputs, ILossFunction loss) {

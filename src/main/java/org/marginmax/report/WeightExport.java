@@ -107,7 +107,7 @@ public final class WeightExport {
                 org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(i).conf().getLayer();
                 ObjectNode layer = JSON.createObjectNode();
                 layer.put("index", i);
-                layer.put("type", conf.getClass().getSimpleName());
+                layer.put("type", dl4jTypeName(conf));
                 if (pre != null && pre.get(i) != null) layer.put("preprocessor", pre.get(i).getClass().getSimpleName());
                 if (conf instanceof BaseLayer b) layer.put("activation", String.valueOf(b.getActivationFn()));
                 if (conf instanceof FeedForwardLayer ff) {
@@ -157,5 +157,12 @@ public final class WeightExport {
 
     private static void putInts(ArrayNode a, int[] v) {
         if (v != null) for (int x : v) a.add(x);
+    }
+
+    /** The DL4J layer type a layer is or extends (InputConvolutionLayer is a ConvolutionLayer to readers of the file). */
+    static String dl4jTypeName(org.deeplearning4j.nn.conf.layers.Layer conf) {
+        Class<?> c = conf.getClass();
+        while (!c.getName().startsWith("org.deeplearning4j.") && c.getSuperclass() != null) c = c.getSuperclass();
+        return c.getSimpleName();
     }
 }

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.marginmax.loss.MarginLosses;
+import org.marginmax.model.BackpropShortcuts;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -53,7 +54,7 @@ public final class AttackedModel {
         if (maxBatch < 1) throw new IllegalArgumentException("attack batch size must be at least 1, got " + maxBatch);
         long size = 1;
         for (long s : exampleShape) size *= s;
-        this.net = net;
+        this.net = BackpropShortcuts.forInputGradients(net);
         this.exampleShape = exampleShape.clone();
         this.inputSize = Math.toIntExact(size);
         this.numOutputs = Math.toIntExact(((FeedForwardLayer) conf).getNOut());

@@ -15,6 +15,7 @@ import org.marginmax.margin.EpochMeasurement;
 import org.marginmax.margin.MarginListener;
 import org.marginmax.margin.MarginStatistics;
 import org.marginmax.margin.MarginTracker;
+import org.marginmax.model.BackpropShortcuts;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.model.NetworkStructure;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,6 +106,7 @@ public final class Trainer {
             schedule.restore(start.state().scheduleLr());
         }
         networkSetup.accept(net);
+        BackpropShortcuts.forTraining(net);
         NetworkStructure structure = NetworkStructure.of(net);
         if (start == null) writeRunHeader(structure);
 
