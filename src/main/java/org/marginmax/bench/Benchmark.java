@@ -33,23 +33,33 @@ import java.util.List;
 /**
  * Times what long runs spend their time on, on the data at hand: a training epoch (float32, batch 100, plain SGD
  * through DL4J's fit), the listener's float64 statistics pass over the training and test sets, PGD-L-infinity attack
- * throughput, and one large matrix product as the machine's ceiling. Medians over several epochs after a warm-up epoch.
+ * throughput, and one large matrix product as the machine's ceiling. Medians over several epochs after warm-up epochs:
+ * the JIT needs about 400 training iterations (five epochs here) before DL4J's Java code runs compiled, and until then
+ * an MLP epoch takes up to 1.6 times as long; a run of thousands of epochs spends almost all its time past that point.
  */
 public final class Benchmark {
     /** One model's figures. */
     public record ModelTimes(String model, double epochSeconds, double statsSeconds, double gflops, List<Double> epochs,
-                             double pgdExamplesPerSecond) {
+                             List<Double> warmupEpochs, double pgdExamplesPerSecond) {
         public double statsOverEpoch() { return statsSeconds / epochSeconds; }
     }
 
     private final DataSplit data;
     private final int epochs;
+    private final int warmup;
     private final int pgdExamples;
 
-    /** @param pgdExamples test examples for the attack throughput (0: skip) */
-    public Benchmark(String dataset, Path dataDir, int epochs, int pgdExamples) {
+    /**
+     * @param epochs      timed epochs
+     * @param warmup      untimed epochs first (at least 1)
+     * @param pgdExamples test examples for the attack throughput (0: skip)
+     */
+    public Benchmark(String dataset, Path dataDir, int epochs, int warmup, int pgdExamples) {
+        if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        if (warmup < 1) throw new IllegalArgumentException("--warmup must be at least 1, got " + warmup);
         this.data = Datasets.load(new DataSpec(dataset, null, null, null, null), dataDir, 1);
         this.epochs = epochs;
+        this.warmup = warmup;
         this.pgdExamples = pgdExamples;
     }
 
@@ -66,8 +76,8 @@ public final class Benchmark {
         MarginStatistics stats = new MarginStatistics(NetworkStructure.of(net), loss, MarginStatistics.chunkFor(nchw));
         INDArray trainX = train.features(nchw), testX = data.test().features(nchw);
         int[] trainY = loss.labelsOf(train.labelMatrix()), testY = loss.labelsOf(data.test().labelMatrix());
-        List<Double> fit = new ArrayList<>(), pass = new ArrayList<>();
-        for (int e = 0; e <= epochs; e++) { // epoch 0 is the warm-up
+        List<Double> fit = new ArrayList<>(), pass = new ArrayList<>(), warm = new ArrayList<>();
+        for (int e = 0; e < warmup + epochs; e++) {
             it.setEpoch(e, 0);
             long t0 = System.nanoTime();
             net.fit(it);
@@ -76,11 +86,11 @@ public final class Benchmark {
             stats.evaluate(net, trainX, trainY, true);
             stats.evaluate(net, testX, testY, false);
             double s = (System.nanoTime() - t0) / 1e9;
-            if (e > 0) { fit.add(f); pass.add(s); }
+            if (e >= warmup) { fit.add(f); pass.add(s); } else warm.add(f);
         }
         double epoch = median(fit);
         double flops = trainingFlopsPerExample(net, train) * it.batchesPerEpoch() * 100;
-        return new ModelTimes(label, epoch, median(pass), flops / epoch / 1e9, fit, pgdThroughput(net, nchw, pgdExamples));
+        return new ModelTimes(label, epoch, median(pass), flops / epoch / 1e9, fit, warm, pgdThroughput(net, nchw, pgdExamples));
     }
 
     /** PGD-L-infinity, 100 steps, one restart, eps 0.1, no early stop: examples per second (protocol C settings). */

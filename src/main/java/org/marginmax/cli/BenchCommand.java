@@ -23,8 +23,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "timed epochs after one warm-up (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "3", description = "timed epochs per model (default ${DEFAULT-VALUE})")
     int epochs;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed epochs first, while the JIT compiles DL4J's "
+            + "Java code (default ${DEFAULT-VALUE}; their times are in the JSON)")
+    int warmup;
 
     @Option(names = "--skip-cnn", description = "time the MLP only") boolean skipCnn;
 
@@ -38,8 +42,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         Backend.init();
-        Benchmark.ModelTimes mlp = new Benchmark(dataset, dataDir, epochs, pgdMlp).time(Benchmark.quickstartMlp(), "MLP 784-512-512-10");
-        Benchmark bench = new Benchmark(dataset, dataDir, epochs, pgdCnn);
+        Benchmark.ModelTimes mlp = new Benchmark(dataset, dataDir, epochs, warmup, pgdMlp).time(Benchmark.quickstartMlp(), "MLP 784-512-512-10");
+        Benchmark bench = new Benchmark(dataset, dataDir, epochs, warmup, pgdCnn);
         Benchmark.ModelTimes cnn = skipCnn ? null : bench.time(Benchmark.paperCnn(), "paper MNIST CNN");
         double gemm = Benchmark.gemmGflops(2048, 5);
         BackendInfo info = BackendInfo.gather();
@@ -51,11 +55,15 @@ final class BenchCommand implements Callable<Integer> {
             o.put("mlp_stats_s", mlp.statsSeconds());
             o.put("mlp_gflops", mlp.gflops());
             o.put("mlp_pgd_linf_examples_per_s", mlp.pgdExamplesPerSecond());
+            putSeconds(o, "mlp_epochs_s", mlp.epochs());
+            putSeconds(o, "mlp_warmup_epochs_s", mlp.warmupEpochs());
             if (cnn != null) {
                 o.put("cnn_epoch_s", cnn.epochSeconds());
                 o.put("cnn_stats_s", cnn.statsSeconds());
                 o.put("cnn_gflops", cnn.gflops());
                 o.put("cnn_pgd_linf_examples_per_s", cnn.pgdExamplesPerSecond());
+                putSeconds(o, "cnn_epochs_s", cnn.epochs());
+                putSeconds(o, "cnn_warmup_epochs_s", cnn.warmupEpochs());
             }
             ObjectNode pgd = o.putObject("pgd_linf_examples_per_s");
             pgd.put("mlp", mlp.pgdExamplesPerSecond());
@@ -76,8 +84,14 @@ final class BenchCommand implements Callable<Integer> {
                         t.statsSeconds(), t.statsOverEpoch(), t.gflops(), t.pgdExamplesPerSecond());
             System.out.printf(Locale.ROOT, "%-22s %45.1f%n", "GEMM 2048^3 float32", gemm);
             System.out.println("oneDNN conv/pooling helpers: " + (oneDnn ? "on" : "off") + "; native build: "
-                    + info.nativeClassifier() + "; " + bench.data().train().size() + " training examples, batch 100");
+                    + info.nativeClassifier() + "; " + bench.data().train().size() + " training examples, batch 100; "
+                    + "medians of " + epochs + " epochs after " + warmup + " warm-up epochs");
         }
         return 0;
+    }
+
+    private static void putSeconds(ObjectNode o, String key, java.util.List<Double> seconds) {
+        var a = o.putArray(key);
+        seconds.forEach(a::add);
     }
 }

@@ -65,7 +65,7 @@ class CliTest {
     }
 
     @Test void benchPrintsItsFiguresAsJson() throws Exception {
-        String out = captureOut(() -> assertThat(Main.run("bench", "--json", "--skip-cnn", "--epochs", "1", "--pgd-mlp", "20",
+        String out = captureOut(() -> assertThat(Main.run("bench", "--json", "--skip-cnn", "--epochs", "2", "--warmup", "1", "--pgd-mlp", "20",
                 "--dataset", "idx:" + TestPaths.mnist10k())).isEqualTo(0));
         JsonNode j = JsonMapper.builder().build().readTree(out);
         for (String key : List.of("mlp_epoch_s", "stats_over_epoch", "pgd_linf_examples_per_s", "gemm_gflops", "onednn", "classifier"))
@@ -73,6 +73,8 @@ class CliTest {
         assertThat(j.path("mlp_epoch_s").asDouble()).isPositive();
         assertThat(j.path("pgd_linf_examples_per_s").path("mlp").asDouble()).isPositive();
         assertThat(j.path("train_examples").asInt()).isEqualTo(8000);
+        assertThat(j.path("mlp_epochs_s")).hasSize(2);
+        assertThat(j.path("mlp_warmup_epochs_s")).hasSize(1);
     }
 
     @Test void cudaProfileOnTheCpuBackendIsAClearError() {
