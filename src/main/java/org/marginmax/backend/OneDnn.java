@@ -165,7 +165,7 @@ public final class OneDnn {
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
             LayerHelper h = l.getHelper();
-            out.add(new HelperStatus(i, l.getClass().getSimpleName(), kind(l),
+            out.add(new HelperStatus(i, layerName(l.getClass()), kind(l),
                     h == null ? null : h.getClass().getSimpleName(), fallbacks(l)));
         }
         return out;
@@ -201,6 +201,11 @@ public final class OneDnn {
         net.init();
         net.calculateGradients(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8), Nd4j.rand(DataType.FLOAT, 2, 2), null, null);
         return helpers(net).stream().filter(s -> !"other".equals(s.kind())).toList();
+    }
+
+    /** Simple class name; for a nested implementation class (e.g. {@code InputConvolutionLayer.Impl}) the outer one. */
+    private static String layerName(Class<?> c) {
+        return c.getEnclosingClass() != null ? c.getEnclosingClass().getSimpleName() : c.getSimpleName();
     }
 
     private static String kind(Layer l) {

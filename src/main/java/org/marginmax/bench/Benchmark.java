@@ -104,24 +104,27 @@ public final class Benchmark {
 
     /**
      * Multiply-adds of the weight layers, times 2 flops, times 3 for forward + the two backward products
-     * (input and weight gradients). Pooling and activations are not counted.
+     * (input and weight gradients), except for the first layer, whose input gradient training does not compute.
+     * Pooling and activations are not counted.
      */
     static double trainingFlopsPerExample(MultiLayerNetwork net, ImageDataset train) {
-        double macs = 0;
+        double flops = 0;
         long h = train.height(), w = train.width();
         for (int i = 0; i < net.getnLayers(); i++) {
             var conf = net.getLayerWiseConfigurations().getConf(i).getLayer();
+            double macs = 0;
             if (conf instanceof ConvolutionLayer c) {
                 long[] k = c.getKernelSize() == null ? new long[]{1, 1} : Arrays.stream(c.getKernelSize()).asLongStream().toArray();
-                macs += (double) h * w * c.getNOut() * k[0] * k[1] * c.getNIn(); // SAME padding, stride 1
+                macs = (double) h * w * c.getNOut() * k[0] * k[1] * c.getNIn(); // SAME padding, stride 1
             } else if (conf instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer) {
                 h /= 2;
                 w /= 2;
             } else if (conf instanceof FeedForwardLayer f) {
-                macs += (double) f.getNIn() * f.getNOut();
+                macs = (double) f.getNIn() * f.getNOut();
             }
+            flops += 2 * (i == 0 ? 2 : 3) * macs;
         }
-        return 2 * 3 * macs;
+        return flops;
     }
 
     /** A large float32 matrix product: the machine's practical ceiling for the dense and im2col kernels. */

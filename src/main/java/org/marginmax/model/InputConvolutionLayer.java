@@ -51,6 +51,7 @@ public class InputConvolutionLayer extends ConvolutionLayer {
                                                        Collection<TrainingListener> trainingListeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
+        org.deeplearning4j.nn.conf.layers.LayerValidation.assertNInNOutSet("InputConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         Impl layer = new Impl(conf, networkDataType);
         layer.setListeners(trainingListeners);
         layer.setIndex(layerIndex);
@@ -108,28 +109,33 @@ public class InputConvolutionLayer extends ConvolutionLayer {
             long positions = (long) out[0] * out[1], patch = inChannels * kH * kW;
 
             // Pre-activations from the forward pass (cached under CacheMode, see BackpropShortcuts), then dL/dz.
-            INDArray z = preOutput4d(true, true, workspaceMgr).getFirst();
+            Pair<INDArray, INDArray> pre = preOutput4d(true, true, workspaceMgr);
+            INDArray z = pre.getFirst();
             INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst(); // [n, out, oH, oW]
-
-            // dL/dW[o, (c,i,j)] = sum over (n, h, w) of dL/dz[n,o,h,w] * patch[n,(c,i,j),h,w]: one GEMM over n*oH*oW.
-            // libnd4j's im2col is fast only into its own layout [n, c, kH, kW, oH, oW]; both operands are then
-            // copied to [., n, oH*oW] (contiguous runs of oH*oW, cheap) so that the sum runs along one axis.
-            INDArray cols = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                    new long[]{n, inChannels, kH, kW, out[0], out[1]}, 'c');
-            Convolution.im2col(input, kH, kW, stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
-                    convolutionMode == ConvolutionMode.Same, cols);
-            INDArray colsByPatch = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                    new long[]{patch, n, positions}, 'c');
-            colsByPatch.assign(cols.reshape('c', n, patch, positions).permute(1, 0, 2));
+            INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [out, in, kH, kW], c order
+            INDArray weightGrad2d = Shape.newShapeNoCopy(weightGrad, new long[]{outChannels, patch}, false);
+            if (weightGrad2d == null) throw new IllegalStateException("weight gradient view is not contiguous");
             INDArray deltaByChannel = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                     new long[]{outChannels, n, positions}, 'c');
             deltaByChannel.assign(delta.reshape('c', n, outChannels, positions).permute(1, 0, 2));
             INDArray delta2d = deltaByChannel.reshape('c', outChannels, n * positions);
 
-            INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY); // [out, in, kH, kW], c order
-            INDArray weightGrad2d = Shape.newShapeNoCopy(weightGrad, new long[]{outChannels, patch}, false);
-            if (weightGrad2d == null) throw new IllegalStateException("weight gradient view is not contiguous");
-            Nd4j.gemm(delta2d, colsByPatch.reshape('c', patch, n * positions), weightGrad2d, false, true, 1.0, 0.0);
+            // dL/dW[o, (c,i,j)] = sum over (n, h, w) of dL/dz[n,o,h,w] * patch[n,(c,i,j),h,w]: one GEMM over n*oH*oW.
+            if (pre.getSecond() != null) {
+                // No helper (float64, CUDA): DL4J kept its im2col matrix [n*oH*oW, c*kH*kW] from the forward pass.
+                Nd4j.gemm(delta2d, pre.getSecond(), weightGrad2d, false, false, 1.0, 0.0);
+            } else {
+                // libnd4j's im2col is fast only into its own layout [n, c, kH, kW, oH, oW]; the patches are then
+                // copied to [c*kH*kW, n, oH*oW] (contiguous runs of oH*oW, cheap) so that the sum runs along one axis.
+                INDArray cols = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                        new long[]{n, inChannels, kH, kW, out[0], out[1]}, 'c');
+                Convolution.im2col(input, kH, kW, stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
+                        convolutionMode == ConvolutionMode.Same, cols);
+                INDArray colsByPatch = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                        new long[]{patch, n, positions}, 'c');
+                colsByPatch.assign(cols.reshape('c', n, patch, positions).permute(1, 0, 2));
+                Nd4j.gemm(delta2d, colsByPatch.reshape('c', patch, n * positions), weightGrad2d, false, true, 1.0, 0.0);
+            }
 
             Gradient gradient = new DefaultGradient();
             if (layerConf().hasBias()) {

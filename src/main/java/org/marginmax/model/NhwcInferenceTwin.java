@@ -5,6 +5,8 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -39,8 +41,9 @@ public final class NhwcInferenceTwin {
     }
 
     /**
-     * The twin of {@code net}, or null when it would not help: not a float32 network with NCHW convolutions whose
-     * oneDNN helpers are attached (CUDA, float64 and stock DL4J use other convolution code).
+     * The twin of {@code net}, or null when it would not help or is not known to be exact: not a float32 network with
+     * NCHW convolutions whose oneDNN helpers are attached (CUDA, float64 and stock DL4J use other convolution code), or
+     * a network with layers other than 2D convolution, pooling, dense and output layers.
      */
     public static NhwcInferenceTwin of(MultiLayerNetwork net) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
@@ -50,13 +53,18 @@ public final class NhwcInferenceTwin {
         boolean convolutional = false;
         for (int i = 0; i < nhwc.getConfs().size(); i++) {
             var layer = nhwc.getConf(i).getLayer();
-            if (layer instanceof ConvolutionLayer c) {
+            Class<?> kind = layer.getClass();
+            if (kind == ConvolutionLayer.class || kind == InputConvolutionLayer.class) {
+                ConvolutionLayer c = (ConvolutionLayer) layer;
                 if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) return null;
                 c.setCnn2dDataFormat(CNN2DFormat.NHWC);
                 convolutional = true;
-            } else if (layer instanceof SubsamplingLayer s) {
+            } else if (kind == SubsamplingLayer.class) {
+                SubsamplingLayer s = (SubsamplingLayer) layer;
                 if (s.getCnn2dDataFormat() != CNN2DFormat.NCHW) return null;
                 s.setCnn2dDataFormat(CNN2DFormat.NHWC);
+            } else if (kind != DenseLayer.class && kind != ReluDenseLayer.class && kind != OutputLayer.class) {
+                return null; // other layers (batch norm, padding, global pooling, 1D convolutions...) not converted
             }
         }
         if (!convolutional || nhwc.getInputPreProcess(0) != null) return null;

@@ -22,7 +22,8 @@ import java.util.Collection;
 
 /**
  * A DL4J {@link DenseLayer} with ReLU whose training step does three matrix products instead of DL4J's four, each as
- * one GEMM into a contiguous array.
+ * one GEMM into a contiguous array (two as the first layer while training: the gradient with respect to the network
+ * input is not needed there).
  *
  * <p>DL4J 1.0.0-M2.1's dense backprop recomputes the forward product {@code x·W} (it caches nothing for dense layers),
  * and its forward and input-gradient products go through {@code mmuli}, which multiplies into a temporary
@@ -31,8 +32,10 @@ import java.util.Collection;
  * products are {@code Nd4j.gemm} calls writing straight into their destination. Measured on the paper's MNIST CNN
  * (dense 3136→1024, batch 100): the dense layer's share of a training step fell from about 26 to 12 ms.
  *
- * <p>The result is DL4J's up to float rounding; the layer falls back to DL4J's own code for anything but ReLU without
- * dropout, masks, weight noise or layer norm, or when the kept output does not belong to the current input. The saved
+ * <p>The result is DL4J's up to float rounding. Keeping the output is off until {@link BackpropShortcuts} turns it on
+ * for a network whose layers cannot modify it before backprop (no dropout or noise anywhere: DL4J lets the next layer
+ * change its input in place). The layer falls back to DL4J's own code for anything but plain ReLU without dropout,
+ * masks, weight noise or layer norm, or when the kept output does not belong to the current input. The saved
  * configuration names this class; parameters, their layout and initialisation are DenseLayer's.
  */
 public class ReluDenseLayer extends DenseLayer {
@@ -57,6 +60,7 @@ public class ReluDenseLayer extends DenseLayer {
                                                        Collection<TrainingListener> trainingListeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
+        org.deeplearning4j.nn.conf.layers.LayerValidation.assertNInNOutSet("ReluDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         Impl layer = new Impl(conf, networkDataType);
         layer.setListeners(trainingListeners);
         layer.setIndex(layerIndex);
@@ -70,10 +74,34 @@ public class ReluDenseLayer extends DenseLayer {
     public static final class Impl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
         private INDArray keptInput, keptOutput; // from the last training forward pass (activation workspace)
         private long shortcuts;
+        private boolean keepOutput;
+        private boolean inputGradient = true;
+        private boolean parameterGradients = true;
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
+
+        /** Whether the training forward pass keeps its output for backprop (off by default). */
+        public boolean keepsOutput() { return keepOutput; }
+
+        /** @param on true only when no later layer can modify this layer's output in place (see the class comment) */
+        public void keepOutput(boolean on) {
+            keepOutput = on;
+            if (!on) keptInput = keptOutput = null;
+        }
+
+        /** Whether backprop returns the gradient with respect to this layer's input (default true). */
+        public boolean computesInputGradient() { return inputGradient; }
+
+        /** @param on false (first layer while training only): the shortcut backprop returns a null input gradient */
+        public void computeInputGradient(boolean on) { inputGradient = on; }
+
+        /** Whether the shortcut backprop computes the weight and bias gradients (default true). */
+        public boolean computesParameterGradients() { return parameterGradients; }
+
+        /** @param on false for attacks, which use only the input gradient: the gradient views are left as they are */
+        public void computeParameterGradients(boolean on) { parameterGradients = on; }
 
         /** How many backprops took the shortcut (the rest ran DL4J's own code). */
         public long shortcutBackprops() { return shortcuts; }
@@ -85,7 +113,7 @@ public class ReluDenseLayer extends DenseLayer {
         }
 
         private static boolean isPlainRelu(ActivationReLU relu) { // max(0, x): no cap, threshold or leak
-            return zero(relu.getMax()) && zero(relu.getThreshold()) && zero(relu.getNegativeSlope());
+            return relu.getMax() == null && zero(relu.getThreshold()) && zero(relu.getNegativeSlope());
         }
 
         private static boolean zero(Double d) { return d == null || d == 0.0; }
@@ -108,7 +136,7 @@ public class ReluDenseLayer extends DenseLayer {
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             INDArray out = super.activate(training, workspaceMgr);
-            keptInput = training && plain() ? input : null;
+            keptInput = training && keepOutput && plain() ? input : null;
             keptOutput = keptInput == null ? null : out;
             return out;
         }
@@ -128,14 +156,18 @@ public class ReluDenseLayer extends DenseLayer {
             Gradient gradient = new DefaultGradient();
             if (hasBias()) {
                 INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-                delta.sum(biasGrad, 0);
+                if (parameterGradients) delta.sum(biasGrad, 0);
                 gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
             }
-            INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                    new long[]{delta.size(0), w.size(0)}, 'c');
-            Nd4j.gemm(delta, w, epsilonNext, false, true, 1.0, 0.0);                    // dL/dx = delta · Wᵀ
+            INDArray epsilonNext = null;
+            if (inputGradient) {
+                epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+                        new long[]{delta.size(0), w.size(0)}, 'c');
+                Nd4j.gemm(delta, w, epsilonNext, false, true, 1.0, 0.0);                // dL/dx = delta · Wᵀ
+            }
             INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY); // [nIn, nOut], f order
-            Nd4j.gemm(delta, x, weightGrad.transpose(), true, false, 1.0, 0.0);         // (dL/dW)ᵀ = deltaᵀ · x
+            if (parameterGradients)
+                Nd4j.gemm(delta, x, weightGrad.transpose(), true, false, 1.0, 0.0);     // (dL/dW)ᵀ = deltaᵀ · x
             gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
             return new Pair<>(gradient, epsilonNext);
         }

@@ -100,13 +100,109 @@ class BackpropShortcutsTest {
         INDArray expected = reference.calculateGradients(x, y, null, null).getSecond();
 
         BackpropShortcuts.forTraining(fast);
-        INDArray whileTraining = fast.calculateGradients(x, y, null, null).getSecond();
-        if (spec.arch().convolutional()) assertThat(whileTraining).as("input gradient while training").isNull();
-        else assertThat(relativeError(whileTraining, expected)).isLessThan(1e-12); // MLPs have no input convolution
+        assertThat(BackpropShortcuts.skipsInputGradient(fast)).isTrue();
+        assertThat(fast.calculateGradients(x, y, null, null).getSecond()).as("input gradient while training").isNull();
 
         BackpropShortcuts.forInputGradients(fast);
         assertThat(BackpropShortcuts.skipsInputGradient(fast)).isFalse();
         assertThat(relativeError(fast.calculateGradients(x, y, null, null).getSecond(), expected)).isLessThan(1e-12);
+
+        // Back to training: parameter gradients again, as DL4J computes them.
+        BackpropShortcuts.forTraining(fast);
+        INDArray x2 = Nets.inputs(spec, 5, 10);
+        Gradient g = gradient(reference, x2, y), h = gradient(fast, x2, y);
+        for (String key : g.gradientForVariable().keySet())
+            assertThat(relativeError(h.getGradientFor(key), g.getGradientFor(key))).as(key).isLessThan(1e-12);
+    }
+
+    @ParameterizedTest(name = "kernel {0} stride {1} dilation {2} {3} padding {4}, {5} channels, {6}")
+    @CsvSource({"5, 2, 1, Same, 0, 1, FLOAT", "3, 1, 1, Same, 0, 3, FLOAT", "3, 2, 1, Truncate, 1, 2, FLOAT",
+            "4, 3, 1, Truncate, 2, 3, FLOAT", "2, 2, 1, Strict, 0, 1, FLOAT",
+            "5, 2, 1, Same, 0, 1, DOUBLE", "3, 1, 2, Same, 0, 3, DOUBLE", "3, 2, 1, Truncate, 1, 2, DOUBLE",
+            "4, 3, 2, Truncate, 2, 3, DOUBLE", "2, 2, 1, Strict, 0, 1, DOUBLE"})
+    void firstConvolutionWeightGradientForOtherGeometries(int kernel, int stride, int dilation, String mode, int padding,
+                                                          int channels, DataType dtype) {
+        var conv = new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(kernel, kernel).nOut(6)
+                .stride(stride, stride).dilation(dilation, dilation).padding(padding, padding)
+                .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.valueOf(mode))
+                .activation(org.nd4j.linalg.activations.Activation.RELU).hasBias(true);
+        int side = "Strict".equals(mode) ? 12 : 13;
+        MultiLayerConfiguration conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(1).dataType(dtype).updater(new org.nd4j.linalg.learning.config.Sgd(0.1))
+                .weightInit(new TfHeNormalInit()).cacheMode(CacheMode.DEVICE).list()
+                .layer(new InputConvolutionLayer(conv))
+                .layer(ReluDenseLayer.of(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build()))
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(new LossMSE()).nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(side, side, channels))
+                .build();
+        MultiLayerNetwork reference = stock(conf);
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf);
+        fast.init();
+        fast.setParams(reference.params().dup());
+        BackpropShortcuts.forTraining(fast);
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.rand(dtype, 5, channels, side, side), y = Nd4j.rand(dtype, 5, 3);
+        Gradient g = gradient(reference, x, y), h = gradient(fast, x, y);
+        for (String key : g.gradientForVariable().keySet())
+            assertThat(relativeError(h.getGradientFor(key), g.getGradientFor(key))).as(key)
+                    .isLessThan(dtype == DataType.DOUBLE ? 1e-12 : 2e-5);
+        assertThat(((InputConvolutionLayer.Impl) fast.getLayer(0)).shortcutBackprops()).isEqualTo(1);
+    }
+
+    @Test
+    void outputsAndRollbacksBetweenStepsChangeNothing() {
+        ModelSpec spec = Nets.spec("mnist-cnn", "first-layer", "float64");
+        MultiLayerNetwork fast = Nets.build(spec, 6);
+        MultiLayerNetwork reference = stock(fast.getLayerWiseConfigurations());
+        reference.setParams(fast.params().dup());
+        BackpropShortcuts.forTraining(fast);
+        INDArray other = Nets.inputs(spec, 9, 77);
+        for (int step = 0; step < 4; step++) {
+            INDArray x = Nets.inputs(spec, 6, 200 + step), y = Nd4j.rand(DataType.DOUBLE, 6, 10);
+            for (MultiLayerNetwork net : new MultiLayerNetwork[]{reference, fast}) {
+                INDArray before = net.params().dup();
+                net.fit(new DataSet(x, y));
+                net.output(other, false);                 // a statistics pass
+                if (step == 1) net.params().assign(before); // a rejected epoch's rollback
+                net.output(other, true);
+            }
+            assertThat(relativeError(fast.params(), reference.params())).as("step %d", step).isLessThan(1e-12);
+        }
+        assertThat(((ReluDenseLayer.Impl) fast.getLayer(4)).shortcutBackprops()).isEqualTo(4);
+    }
+
+    @Test
+    void denseOutputIsKeptOnlyWhenNothingCanModifyIt() {
+        ModelSpec spec = Nets.spec("mlp", "none", "float32");
+        MultiLayerNetwork plain = Nets.build(spec, 1);
+        assertThat(((ReluDenseLayer.Impl) plain.getLayer(1)).keepsOutput()).as("off until asked").isFalse();
+        BackpropShortcuts.forTraining(plain);
+        assertThat(((ReluDenseLayer.Impl) plain.getLayer(1)).keepsOutput()).isTrue();
+
+        MultiLayerConfiguration conf = ModelFactory.configuration(spec, 1, 28, 28, 10, new LossMSE(), 0.1, 1);
+        conf.getConf(2).getLayer().setIDropout(new org.deeplearning4j.nn.conf.dropout.GaussianNoise(0.1));
+        MultiLayerNetwork noisy = new MultiLayerNetwork(conf);
+        noisy.init();
+        BackpropShortcuts.forTraining(noisy);
+        assertThat(((ReluDenseLayer.Impl) noisy.getLayer(1)).keepsOutput()).as("next layer adds noise in place").isFalse();
+    }
+
+    @Test
+    void reluDenseLayerCopiesEverySettingOfTheDenseLayer() {
+        var built = new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().name("d").nIn(7).nOut(5)
+                .activation(org.nd4j.linalg.activations.Activation.RELU).hasBias(false).biasInit(0.3)
+                .weightInit(new TfHeNormalInit()).l2(1e-4).updater(new org.nd4j.linalg.learning.config.Sgd(0.2)).build();
+        ReluDenseLayer copy = ReluDenseLayer.of(built);
+        var mapper = org.deeplearning4j.nn.conf.NeuralNetConfiguration.mapper();
+        var a = (org.nd4j.shade.jackson.databind.node.ObjectNode) mapper.valueToTree(built);
+        var b = (org.nd4j.shade.jackson.databind.node.ObjectNode) mapper.valueToTree(copy);
+        assertThat(b.remove("@class").asText()).isEqualTo(ReluDenseLayer.class.getName());
+        a.remove("@class");
+        assertThat(b).isEqualTo(a);
+        assertThat(copy.hasBias()).isFalse();
+        assertThat(copy.getNOut()).isEqualTo(5);
     }
 
     @Test

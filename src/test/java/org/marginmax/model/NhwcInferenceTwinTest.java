@@ -66,6 +66,7 @@ class NhwcInferenceTwinTest {
         INDArray x = Nets.inputs(spec, 30, 8);
         int[] labels = new int[30];
         for (int i = 0; i < labels.length; i++) labels[i] = i % 10;
+        assertThat(NhwcInferenceTwin.of(net)).as("the statistics pass goes through the twin").isNotNull();
         SetStatistics s = new MarginStatistics(NetworkStructure.of(net), loss, 7).evaluate(net, x, labels, true);
 
         double[] logits = MarginLosses.rowMajor(net.output(x, false));
