@@ -3,10 +3,6 @@ package org.marginmax.model;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -70,12 +66,9 @@ public final class BackpropShortcuts {
         boolean safe = true;
         for (Layer l : net.getLayers()) {
             org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
-            boolean known = conf instanceof ConvolutionLayer c && c.getClass() == (c instanceof InputConvolutionLayer ? InputConvolutionLayer.class : ConvolutionLayer.class)
-                    || conf.getClass() == SubsamplingLayer.class
-                    || conf instanceof DenseLayer || conf.getClass() == OutputLayer.class;
             boolean noise = conf.getIDropout() != null
                     || conf instanceof BaseLayer b && b.getWeightNoise() != null;
-            safe &= known && !noise;
+            safe &= ModelFactory.isBuiltKind(conf) && !noise;
         }
         for (Layer l : net.getLayers())
             if (l instanceof ReluDenseLayer.Impl dense) dense.keepOutput(safe);

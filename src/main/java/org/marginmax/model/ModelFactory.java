@@ -127,6 +127,17 @@ public final class ModelFactory {
         return list.build();
     }
 
+    /**
+     * Whether {@code conf} is one of the layer kinds this factory builds (exact classes, no subclasses such as 1D
+     * convolutions): the layers whose in-place and data-format behaviour {@link BackpropShortcuts} and
+     * {@link NhwcInferenceTwin} rely on.
+     */
+    static boolean isBuiltKind(org.deeplearning4j.nn.conf.layers.Layer conf) {
+        Class<?> kind = conf.getClass();
+        return kind == ConvolutionLayer.class || kind == InputConvolutionLayer.class || kind == SubsamplingLayer.class
+                || kind == DenseLayer.class || kind == ReluDenseLayer.class || kind == OutputLayer.class;
+    }
+
     static DataType dataType(ModelSpec spec) {
         return switch (spec.dtype()) {
             case "float32" -> DataType.FLOAT;

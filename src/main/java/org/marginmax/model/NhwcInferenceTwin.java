@@ -5,8 +5,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -53,18 +51,15 @@ public final class NhwcInferenceTwin {
         boolean convolutional = false;
         for (int i = 0; i < nhwc.getConfs().size(); i++) {
             var layer = nhwc.getConf(i).getLayer();
-            Class<?> kind = layer.getClass();
-            if (kind == ConvolutionLayer.class || kind == InputConvolutionLayer.class) {
-                ConvolutionLayer c = (ConvolutionLayer) layer;
+            if (!ModelFactory.isBuiltKind(layer))
+                return null; // other layers (batch norm, padding, global pooling, 1D convolutions...) not converted
+            if (layer instanceof ConvolutionLayer c) {
                 if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) return null;
                 c.setCnn2dDataFormat(CNN2DFormat.NHWC);
                 convolutional = true;
-            } else if (kind == SubsamplingLayer.class) {
-                SubsamplingLayer s = (SubsamplingLayer) layer;
+            } else if (layer instanceof SubsamplingLayer s) {
                 if (s.getCnn2dDataFormat() != CNN2DFormat.NCHW) return null;
                 s.setCnn2dDataFormat(CNN2DFormat.NHWC);
-            } else if (kind != DenseLayer.class && kind != ReluDenseLayer.class && kind != OutputLayer.class) {
-                return null; // other layers (batch norm, padding, global pooling, 1D convolutions...) not converted
             }
         }
         if (!convolutional || nhwc.getInputPreProcess(0) != null) return null;
