@@ -1,6 +1,6 @@
 package org.marginmax.cli;
 
-import org.marginmax.train.Checkpoints;
+import org.marginmax.run.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -3,7 +3,7 @@ package org.marginmax.cli;
 import org.marginmax.backend.CudaProfile;
 import org.marginmax.config.ExperimentConfig;
 import org.marginmax.train.ProgressReporter;
-import org.marginmax.train.RunDirectory;
+import org.marginmax.run.RunDirectory;
 import org.marginmax.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,6 @@
 package org.marginmax.cli;
 
-import org.marginmax.train.Provenance;
+import org.marginmax.run.Provenance;
 import picocli.CommandLine;
 
 final class VersionProvider implements CommandLine.IVersionProvider {

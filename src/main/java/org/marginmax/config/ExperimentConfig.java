@@ -3,8 +3,8 @@ package org.marginmax.config;
 import org.marginmax.data.DataSpec;
 import org.marginmax.loss.LossKind;
 import org.marginmax.model.ModelSpec;
-import org.marginmax.train.CheckpointSpec;
-import org.marginmax.train.TrainSpec;
+import org.marginmax.config.CheckpointSpec;
+import org.marginmax.config.TrainSpec;
 
 /** One experiment, read top to bottom from one YAML file in {@code experiments/}. */
 public record ExperimentConfig(String name, String description, Long seed, DataSpec data, ModelSpec model,

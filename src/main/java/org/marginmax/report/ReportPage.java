@@ -1,6 +1,6 @@
 package org.marginmax.report;
 
-import org.marginmax.train.Checkpoints;
+import org.marginmax.run.Checkpoints;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,9 +3,9 @@ package org.marginmax.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.marginmax.train.Checkpoints;
-import org.marginmax.train.MetricsLog;
-import org.marginmax.train.RunDirectory;
+import org.marginmax.run.Checkpoints;
+import org.marginmax.run.MetricsLog;
+import org.marginmax.run.RunDirectory;
 
 import java.io.IOException;
 import java.nio.file.Files;

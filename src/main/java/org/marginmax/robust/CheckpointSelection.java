@@ -1,6 +1,6 @@
 package org.marginmax.robust;
 
-import org.marginmax.train.Checkpoints;
+import org.marginmax.run.Checkpoints;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

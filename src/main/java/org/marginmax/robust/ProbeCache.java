@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import org.marginmax.train.AtomicFiles;
+import org.marginmax.run.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package org.marginmax.robust;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.marginmax.train.AtomicFiles;
+import org.marginmax.run.AtomicFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;

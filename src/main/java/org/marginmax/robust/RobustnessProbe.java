@@ -11,8 +11,8 @@ import org.marginmax.data.ImageDataset;
 import org.marginmax.data.Sha256;
 import org.marginmax.loss.MarginLosses;
 import org.marginmax.model.ModelFactory;
-import org.marginmax.train.Checkpoints;
-import org.marginmax.train.RunDirectory;
+import org.marginmax.run.Checkpoints;
+import org.marginmax.run.RunDirectory;
 import org.marginmax.train.RunResumer;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 

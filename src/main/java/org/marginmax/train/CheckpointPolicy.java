@@ -1,4 +1,5 @@
 package org.marginmax.train;
+import org.marginmax.config.CheckpointSpec;
 
 import java.util.ArrayList;
 import java.util.List;

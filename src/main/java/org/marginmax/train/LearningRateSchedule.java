@@ -1,4 +1,5 @@
 package org.marginmax.train;
+import org.marginmax.config.LearningRateSpec;
 
 /**
  * A per-epoch learning-rate schedule acting in frame units (protocol B, "The log-frame"): the network is trained on

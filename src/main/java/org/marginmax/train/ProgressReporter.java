@@ -1,4 +1,6 @@
 package org.marginmax.train;
+import org.marginmax.run.AtomicFiles;
+import org.marginmax.run.RunDirectory;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

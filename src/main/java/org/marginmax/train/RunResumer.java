@@ -1,4 +1,8 @@
 package org.marginmax.train;
+import org.marginmax.run.CheckpointState;
+import org.marginmax.run.Checkpoints;
+import org.marginmax.run.MetricsLog;
+import org.marginmax.run.RunDirectory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -51,7 +55,7 @@ public final class RunResumer {
         String recordedHash;
         try {
             cfg = ConfigLoader.bind(cfgFile.toString(), Files.readString(cfgFile));
-            JsonNode prov = Checkpoints.JSON.readTree(run.resolve(RunDirectory.PROVENANCE).toFile());
+            JsonNode prov = org.marginmax.io.Json.MAPPER.readTree(run.resolve(RunDirectory.PROVENANCE).toFile());
             recordedHash = prov.path("config_sha256").asText();
         } catch (IOException e) {
             throw new ResumeException(runDir + ": cannot read its config/provenance: " + e.getMessage());

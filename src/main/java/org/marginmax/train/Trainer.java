@@ -1,4 +1,10 @@
 package org.marginmax.train;
+import org.marginmax.run.Provenance;
+import org.marginmax.run.AtomicFiles;
+import org.marginmax.run.CheckpointState;
+import org.marginmax.run.Checkpoints;
+import org.marginmax.run.MetricsLog;
+import org.marginmax.run.RunDirectory;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -12,7 +12,7 @@ import org.marginmax.cli.Main;
 import org.marginmax.cli.PlotCommand;
 import org.marginmax.model.NetworkStructure;
 import org.marginmax.model.WeightLayer;
-import org.marginmax.train.Checkpoints;
+import org.marginmax.run.Checkpoints;
 
 import java.io.IOException;
 import java.nio.file.Files;

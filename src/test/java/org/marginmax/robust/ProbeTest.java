@@ -11,7 +11,7 @@ import org.marginmax.backend.OneDnn;
 import org.marginmax.cli.Main;
 import org.marginmax.cli.ProbeCommand;
 import org.marginmax.data.Sha256;
-import org.marginmax.train.Checkpoints;
+import org.marginmax.run.Checkpoints;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;

@@ -1,4 +1,8 @@
 package org.marginmax.train;
+import org.marginmax.config.CheckpointSpec;
+import org.marginmax.config.LearningRateSpec;
+import org.marginmax.config.TrainSpec;
+import org.marginmax.run.RunDirectory;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;

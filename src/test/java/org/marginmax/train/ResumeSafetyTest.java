@@ -1,4 +1,8 @@
 package org.marginmax.train;
+import org.marginmax.run.CheckpointState;
+import org.marginmax.run.Checkpoints;
+import org.marginmax.run.MetricsLog;
+import org.marginmax.run.RunDirectory;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,7 +118,7 @@ class ResumeSafetyTest {
         Files.copy(Checkpoints.modelFile(other, 1), zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         // make the sidecar vouch for the foreign zip, so that only the architecture check can catch it
         Path side = Checkpoints.stateFile(run, stoppedAt);
-        CheckpointState st = Checkpoints.JSON.readValue(side.toFile(), CheckpointState.class);
+        CheckpointState st = org.marginmax.io.Json.MAPPER.readValue(side.toFile(), CheckpointState.class);
         String json = Files.readString(side).replace(st.modelSha256(), org.marginmax.data.Sha256.ofFile(zip));
         Files.writeString(side, json);
         Map<Path, byte[]> before = snapshot(run);

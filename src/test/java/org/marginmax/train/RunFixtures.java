@@ -1,4 +1,5 @@
 package org.marginmax.train;
+import org.marginmax.run.MetricsLog;
 
 import org.marginmax.TestPaths;
 

@@ -1,4 +1,4 @@
-package org.marginmax.train;
+package org.marginmax.run;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

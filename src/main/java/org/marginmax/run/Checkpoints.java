@@ -1,13 +1,10 @@
-package org.marginmax.train;
+package org.marginmax.run;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.marginmax.data.Sha256;
+import org.marginmax.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,12 +22,7 @@ import java.util.stream.Stream;
  */
 public final class Checkpoints {
     public static final String DIR = "checkpoints";
-    static final JsonMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final JsonMapper JSON = Json.MAPPER;
 
     private Checkpoints() {}
 

@@ -1,4 +1,4 @@
-package org.marginmax.train;
+package org.marginmax.run;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package org.marginmax.train;
+package org.marginmax.run;
 
 import java.util.List;
 import java.util.Map;

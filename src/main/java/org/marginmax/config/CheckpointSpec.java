@@ -1,4 +1,4 @@
-package org.marginmax.train;
+package org.marginmax.config;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.marginmax.train;
+package org.marginmax.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
