@@ -26,7 +26,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Bad input is reported as one line; a bug keeps its stack trace.
-            if (ex instanceof UserError || ex instanceof IllegalArgumentException
+            if (ex instanceof UserError || ex instanceof org.marginmax.io.UserInputException || ex instanceof IllegalArgumentException
                     || ex instanceof org.marginmax.config.ConfigException || isDataError(ex)) {
                 cmd.getErr().println("error: " + ex.getMessage());
                 return 2;

@@ -23,7 +23,7 @@ import java.util.Arrays;
  * element is the gradient of the output layer's loss with respect to the input (DL4J M2.1 sources: it runs the
  * forward pass, then {@code calcBackpropGradients}, where the output layer asks {@code layerConf().getLossFn()} for
  * dLoss/dpreOutput). For the length of that call the output layer's configured loss is replaced by an
- * {@link ObjectiveLoss} returning dObjective/dlogits, then put back: the network is left as it was found.
+ * {@link ObjectiveLoss} returning dObjective/dlogits, then put back. The attack works on its own copy of the network, so the caller's network is never changed.
  *
  * <p>Points are row-major float64 arrays [batch, inputSize]; they are converted to the network's data type and shape
  * ({@code exampleShape}: e.g. {784} for an MLP, {1, 28, 28} for a CNN) at each call.
@@ -54,7 +54,8 @@ public final class AttackedModel {
         if (maxBatch < 1) throw new IllegalArgumentException("attack batch size must be at least 1, got " + maxBatch);
         long size = 1;
         for (long s : exampleShape) size *= s;
-        this.net = BackpropShortcuts.forInputGradients(net);
+        // an own copy: the input-gradient shortcuts switch off weight gradients, which the caller may still train with
+        this.net = BackpropShortcuts.forInputGradients(net.clone());
         this.exampleShape = exampleShape.clone();
         this.inputSize = Math.toIntExact(size);
         this.numOutputs = Math.toIntExact(((FeedForwardLayer) conf).getNOut());

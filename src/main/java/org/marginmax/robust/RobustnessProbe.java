@@ -13,7 +13,8 @@ import org.marginmax.loss.MarginLosses;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.run.Checkpoints;
 import org.marginmax.run.RunDirectory;
-import org.marginmax.train.RunResumer;
+import org.marginmax.run.ResumeException;
+import org.marginmax.run.RunCheck;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class RobustnessProbe {
         String split = req.split() == null ? "train" : req.split().trim().toLowerCase(java.util.Locale.ROOT);
         if (!split.equals("train") && !split.equals("test"))
             throw new IllegalArgumentException("--split must be train or test, not '" + req.split() + "'");
-        ExperimentConfig cfg = readConfig(req.runDir());
+        ExperimentConfig cfg = RunCheck.config(req.runDir());
         List<String> problems = new ArrayList<>();
         List<Checkpoints.Entry> available = Checkpoints.list(req.runDir(), problems);
         problems.forEach(p -> progress.message("warning: " + p));
@@ -79,8 +80,7 @@ public final class RobustnessProbe {
         Examples examples = examples(set, n);
         boolean nchw = ModelFactory.nchw(cfg.model());
         long[] shape = nchw ? new long[]{set.channels(), set.height(), set.width()} : new long[]{set.imageSize()};
-        MultiLayerNetwork fresh = ModelFactory.build(cfg.model(), set.channels(), set.height(), set.width(),
-                set.outputs(), MarginLosses.create(cfg.loss()), 0.1, cfg.seed());
+        MultiLayerNetwork fresh = RunCheck.expectedNetwork(cfg, data.train());
 
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("attack", attack.kind().key());
@@ -113,8 +113,8 @@ public final class RobustnessProbe {
                         + "); attacking the data at hand");
             MultiLayerNetwork net;
             try {
-                net = restore(c, fresh);
-            } catch (IllegalArgumentException e) {
+                net = RunCheck.restore(c, fresh);
+            } catch (ResumeException e) {
                 skipped.add("epoch " + epoch + ": " + e.getMessage());
                 progress.message("skipped epoch " + epoch + ": " + e.getMessage());
                 continue;
@@ -154,34 +154,6 @@ public final class RobustnessProbe {
      * 50 at 100), 100 for convolutional networks (memory).
      */
     public static int autoBatch(boolean convolutional) { return convolutional ? 100 : 500; }
-
-    /** A checkpoint as a network, or an IllegalArgumentException saying why it cannot be attacked. */
-    private static MultiLayerNetwork restore(Checkpoints.Entry c, MultiLayerNetwork fresh) {
-        if (!Sha256.ofFile(c.model()).equals(c.info().modelSha256()))
-            throw new IllegalArgumentException(c.model() + " is corrupt (its SHA-256 differs from "
-                    + c.state().getFileName() + ")");
-        MultiLayerNetwork net;
-        try {
-            net = ModelSerializer.restoreMultiLayerNetwork(c.model().toFile(), false);
-        } catch (Exception | Error e) {
-            throw new IllegalArgumentException(c.model() + " cannot be read as a DL4J model (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")");
-        }
-        RunResumer.requireSameArchitecture(net, fresh, c.model()); // throws ResumeException, an IllegalArgumentException
-        return net;
-    }
-
-    private static ExperimentConfig readConfig(Path runDir) {
-        Path f = runDir.resolve(RunDirectory.CONFIG);
-        if (!Files.isRegularFile(f))
-            throw new IllegalArgumentException(runDir + " is not a run directory (no " + RunDirectory.CONFIG
-                    + "): give the folder that `margin-max train` printed");
-        try {
-            return ConfigLoader.bind(f.toString(), Files.readString(f));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage());
-        }
-    }
 
     /** The first n examples of a set: float32 features row-major (CHW within a row), labels as the loss reads them. */
     public static Examples examples(ImageDataset set, int n) {

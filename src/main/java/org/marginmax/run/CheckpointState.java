@@ -29,6 +29,13 @@ public record CheckpointState(
         Map<String, Object> metrics,
         String created) {
 
+    /** The same state naming its model zip and that zip's SHA-256 (set once the zip is written). */
+    public CheckpointState withModel(String modelFile, String sha256) {
+        return new CheckpointState(epoch, scheduleLr, logFrame, rollbacks, separatedSince, lastSmoothed,
+                smoothedDecreases, lossMilestone, reasons, modelFile, sha256, configSha256, dataSha256, seed, gitCommit,
+                backend, parameters, metrics, created);
+    }
+
     /** Whether only the rolling rule asked for this checkpoint (it may be pruned). */
     public boolean rollingOnly() { return reasons.size() == 1 && reasons.get(0).equals("rolling"); }
 }

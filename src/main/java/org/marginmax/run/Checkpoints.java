@@ -2,6 +2,7 @@ package org.marginmax.run;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.util.ModelSerializer;
 import org.marginmax.data.Sha256;
 import org.marginmax.io.Json;
@@ -34,20 +35,21 @@ public final class Checkpoints {
 
     public static Path stateFile(Path runDir, int epoch) { return dir(runDir).resolve(baseName(epoch) + ".json"); }
 
-    /** Writes the model zip, then the sidecar (which records the zip's SHA-256). */
-    public static void save(Path runDir, MultiLayerNetwork net, CheckpointState state) {
+    /**
+     * Writes the model zip (with {@code provenance} and the checkpoint's epoch inside it), then the sidecar, which
+     * records the zip's SHA-256.
+     */
+    public static void save(Path runDir, MultiLayerNetwork net, CheckpointState state, ObjectNode provenance) {
         try {
             Files.createDirectories(dir(runDir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir(runDir) + ": " + e.getMessage(), e);
         }
         Path zip = modelFile(runDir, state.epoch());
-        AtomicFiles.write(zip, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
-        CheckpointState withHash = new CheckpointState(state.epoch(), state.scheduleLr(), state.logFrame(),
-                state.rollbacks(), state.separatedSince(), state.lastSmoothed(), state.smoothedDecreases(),
-                state.lossMilestone(), state.reasons(), zip.getFileName().toString(), Sha256.ofFile(zip),
-                state.configSha256(), state.dataSha256(), state.seed(), state.gitCommit(), state.backend(),
-                state.parameters(), state.metrics(), state.created());
+        ObjectNode inside = provenance.deepCopy();
+        inside.putObject("checkpoint").put("epoch", state.epoch()).set("reasons", JSON.valueToTree(state.reasons()));
+        ModelZip.write(zip, net, inside);
+        CheckpointState withHash = state.withModel(zip.getFileName().toString(), Sha256.ofFile(zip));
         try {
             AtomicFiles.writeString(stateFile(runDir, state.epoch()), JSON.writeValueAsString(withHash));
         } catch (IOException e) {

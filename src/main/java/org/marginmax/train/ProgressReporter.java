@@ -33,8 +33,9 @@ public class ProgressReporter {
         this.out = out;
     }
 
-    public void epoch(RunDirectory run, int epoch, int epochs, Map<String, Object> row, double wallSeconds) {
-        String line = line(epoch, epochs, row, wallSeconds);
+    /** @param note appended to the line when not empty (e.g. the epoch's rejected attempts) */
+    public void epoch(RunDirectory run, int epoch, int epochs, Map<String, Object> row, double wallSeconds, String note) {
+        String line = line(epoch, epochs, row, wallSeconds) + (note.isEmpty() ? "" : "  (" + note + ")");
         if (live) {
             out.print("\r\033[K" + line);
             out.flush();

@@ -1,20 +1,15 @@
 package org.marginmax.train;
-import org.marginmax.run.Provenance;
-import org.marginmax.run.AtomicFiles;
-import org.marginmax.run.CheckpointState;
-import org.marginmax.run.Checkpoints;
-import org.marginmax.run.MetricsLog;
-import org.marginmax.run.RunDirectory;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.marginmax.config.ConfigLoader;
 import org.marginmax.config.ExperimentConfig;
 import org.marginmax.data.DataSplit;
+import org.marginmax.data.Datasets;
 import org.marginmax.data.EpochBatchIterator;
 import org.marginmax.data.ImageDataset;
+import org.marginmax.io.Json;
+import org.marginmax.io.UserInputException;
 import org.marginmax.loss.FramedLoss;
 import org.marginmax.loss.MarginLosses;
 import org.marginmax.margin.EpochMeasurement;
@@ -24,26 +19,38 @@ import org.marginmax.margin.MarginTracker;
 import org.marginmax.model.BackpropShortcuts;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.model.NetworkStructure;
+import org.marginmax.run.AtomicFiles;
+import org.marginmax.run.CheckpointState;
+import org.marginmax.run.Checkpoints;
+import org.marginmax.run.MetricsLog;
+import org.marginmax.run.ModelZip;
+import org.marginmax.run.Provenance;
+import org.marginmax.run.RollbackLog;
+import org.marginmax.run.RunCheck;
+import org.marginmax.run.RunDirectory;
+import org.marginmax.train.LearningRateSchedule.Decision;
+import org.marginmax.train.Rejections.Cause;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Plain minibatch SGD (no momentum, no weight decay) in the log-frame, with the per-epoch go/back decision of the
- * learning-rate schedule (protocol B). Writes one metrics row per accepted, measured epoch, checkpoints by the
- * config's policy, and stops cleanly on SIGINT/SIGTERM. A run continues exactly from a checkpoint
- * ({@link RunResumer}).
+ * learning-rate schedule (protocol B). {@link #train} reads top to bottom: start (fresh or resumed), then for each
+ * epoch attempt until accepted (exact rollback on reject), record, checkpoint; then finish. Stops cleanly on
+ * SIGINT/SIGTERM with a checkpoint; a resumed run continues exactly ({@link RunResumer}).
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** How a run ended. */
     public record Result(RunDirectory run, int epochs, boolean completed, boolean interrupted, String stopReason,
@@ -52,12 +59,34 @@ public final class Trainer {
     /** Where a resumed run starts: the restored network and its checkpoint's state. */
     record Start(MultiLayerNetwork net, CheckpointState state) {}
 
+    /** The pieces one training run wires together once, then uses every epoch. */
+    private record Session(MultiLayerNetwork net, FramedLoss loss, LearningRateSchedule schedule,
+                           NetworkStructure structure, MarginListener listener, MarginTracker tracker,
+                           EpochBatchIterator batches, CheckpointPolicy policy, INDArray accepted, ObjectNode provenance,
+                           MetricsLog metrics, RollbackLog rollbackLog, long startNanos) {}
+
+    /** One pass over the data at one learning rate, before the schedule has judged it. */
+    private record Attempt(int epoch, int attempt, double frameLr, double logFrame, EpochMeasurement measurement,
+                           boolean aborted, double worstBatchLoss, double trainSeconds) {
+        boolean unmeasured() { return measurement == null && !aborted; }
+
+        /** log(frame loss) on the full training set; +inf when a minibatch abandoned the epoch. */
+        double logFrameLoss() { return aborted ? Double.POSITIVE_INFINITY : measurement.train().logMeanLoss() - logFrame; }
+
+        Cause cause() {
+            if (aborted) return Double.isNaN(worstBatchLoss) ? Cause.BATCH_LOSS_NAN : Cause.BATCH_LOSS_HIGH;
+            return Double.isNaN(logFrameLoss()) ? Cause.LOSS_NAN : Cause.LOSS_ROSE;
+        }
+
+        double causeDetail() { return aborted ? worstBatchLoss : logFrameLoss(); }
+    }
+
     private final ExperimentConfig cfg;
     private final DataSplit data;
     private final RunDirectory run;
     private final ProgressReporter progress;
     private final String configSha;
-    private java.util.function.Consumer<MultiLayerNetwork> networkSetup = net -> { };
+    private Consumer<MultiLayerNetwork> networkSetup = net -> { };
     private String runtimeNote;
 
     public Trainer(ExperimentConfig cfg, DataSplit data, RunDirectory run, ProgressReporter progress) {
@@ -68,214 +97,238 @@ public final class Trainer {
         this.configSha = ConfigLoader.hash(cfg);
     }
 
+    /** Loads the data the config names (from {@code dataDir}, then the cache) for a fresh training. */
+    public static Trainer forConfig(ExperimentConfig cfg, Path dataDir, RunDirectory run, ProgressReporter progress) {
+        return new Trainer(cfg, Datasets.load(cfg.data(), dataDir, cfg.seed()), run, progress);
+    }
+
     /**
      * Runtime settings applied to the network once it is built or restored (e.g. a CUDA profile's workspace mode),
      * and a note on them recorded in provenance.json.
      */
-    public Trainer withRuntime(java.util.function.Consumer<MultiLayerNetwork> setup, String note) {
+    public Trainer withRuntime(Consumer<MultiLayerNetwork> setup, String note) {
         this.networkSetup = setup;
         this.runtimeNote = note;
         return this;
     }
 
     /** A fresh run: writes the run header (config, provenance, structure), then trains. */
-    public Result run() {
-        return trainFrom(null);
-    }
+    public Result run() { return train(null); }
 
-    /** Loads the data the config names (from {@code dataDir}, then the cache) and runs a fresh training. */
-    public static Trainer forConfig(ExperimentConfig cfg, java.nio.file.Path dataDir, RunDirectory run, ProgressReporter progress) {
-        DataSplit data = org.marginmax.data.Datasets.load(cfg.data(), dataDir, cfg.seed());
-        return new Trainer(cfg, data, run, progress);
-    }
-
-    /** The network this config builds for this data (fresh parameters from the seed). */
-    MultiLayerNetwork buildNetwork(FramedLoss loss, double lr) {
-        ImageDataset train = data.train();
-        int outputs = cfg.loss().binary() ? 1 : train.numClasses();
-        return ModelFactory.build(cfg.model(), train.channels(), train.height(), train.width(), outputs, loss, lr, cfg.seed());
-    }
-
-    Result trainFrom(Start start) {
-        ImageDataset train = data.train();
-        ImageDataset test = data.test();
-        boolean nchw = ModelFactory.nchw(cfg.model());
-        LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train().lr());
-        MultiLayerNetwork net;
-        FramedLoss loss;
-        if (start == null) {
-            loss = MarginLosses.create(cfg.loss());
-            net = buildNetwork(loss, schedule.frameLearningRate(0));
-        } else {
-            net = start.net();
-            loss = MarginLosses.of(net);
-            schedule.restore(start.state().scheduleLr());
-        }
-        networkSetup.accept(net);
-        BackpropShortcuts.forTraining(net);
-        NetworkStructure structure = NetworkStructure.of(net);
-        if (start == null) writeRunHeader(structure);
-
-        INDArray trainX = train.features(nchw);
-        int[] trainY = loss.labelsOf(train.labelMatrix());
-        INDArray testX = test.size() == 0 ? null : test.features(nchw);
-        int[] testY = test.size() == 0 ? new int[0] : loss.labelsOf(test.labelMatrix());
-        MarginStatistics statistics = new MarginStatistics(structure, loss, MarginStatistics.chunkFor(nchw));
-        EpochBatchIterator batches = new EpochBatchIterator(train, nchw, cfg.train().batchSize(), cfg.seed());
-        MarginListener listener = new MarginListener(statistics, trainX, trainY, testX, testY,
-                cfg.train().lr().maxLoss(), batches::stopEarly);
-        MarginTracker tracker = new MarginTracker(statistics);
-        net.setListeners(listener);
-        if (batches.batchesPerEpoch() == 0)
-            throw new IllegalArgumentException("train.batch_size " + cfg.train().batchSize() + " exceeds the "
-                    + train.size() + " training examples: lower it");
-        CheckpointPolicy policy = new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs());
-
-        int epochs = cfg.train().epochs();
-        long wallStart = System.nanoTime();
-        double wallOffset = 0;
-        StopSignal.install();
-        try (MetricsLog metrics = new MetricsLog(run.path(), tracker.columns())) {
-            double logFrame;
-            int rollbacks;
-            int epoch;
-            Map<String, Object> last;
-            if (start == null) {
-                EpochMeasurement m0 = listener.measure(net);
-                logFrame = m0.train().logMeanLoss();
-                if (!Double.isFinite(logFrame))
-                    throw new IllegalStateException("the initial training loss is " + logFrame + ": check the data and model");
-                rollbacks = 0;
-                epoch = 0;
-                last = tracker.row(0, m0, 0, schedule.frameLearningRate(logFrame), logFrame, 0, 0);
-                metrics.append(last);
-                progress.epoch(run, 0, epochs, last, 0);
-                List<String> reasons = policy.reasons(0, m0.train().log10MeanLoss(), false);
-                checkpoint(net, structure, schedule, 0, logFrame, 0, tracker, policy, reasons, last);
-            } else {
-                CheckpointState st = start.state();
-                logFrame = st.logFrame();
-                rollbacks = st.rollbacks();
-                epoch = st.epoch();
-                last = st.metrics();
-                tracker.restore(st.separatedSince(), st.lastSmoothed(), st.smoothedDecreases());
-                policy.restore(st.epoch(), st.lossMilestone());
-                Object w = last.get("wall_seconds");
-                wallOffset = w instanceof Number n ? n.doubleValue() : 0;
-                LOG.info("resuming {} from epoch {} (log10 loss {}, lr {})", run.path(), epoch, last.get("log10_loss"), st.scheduleLr());
+    /** The training loop; {@code start} is null for a fresh run. */
+    Result train(Start start) {
+        Session s = open(start);
+        try (MetricsLog metrics = s.metrics(); RollbackLog rollbacks = s.rollbackLog()) {
+            TrainingState state = start == null ? begin(s) : resume(s, start.state());
+            StopSignal.install();
+            while (state.running(cfg.train().epochs())) {
+                if (!attemptUntilAccepted(s, state)) break;
+                state.interrupted = StopSignal.requested();
+                checkpointIfDue(s, state);
             }
-            loss.setLogFrame(logFrame);
-
-            INDArray accepted = net.params().dup();
-            String stopReason = null;
-            boolean interrupted = false;
-            while (epoch < epochs && stopReason == null) {
-                int next = epoch + 1;
-                boolean measure = cfg.train().lr().lossBased() || next % cfg.train().statsEvery() == 0
-                        || next == epochs || policy.wantsStatistics(next);
-                for (int attempt = 0; ; attempt++) {
-                    double frameLr = schedule.frameLearningRate(logFrame);
-                    net.setLearningRate(frameLr);
-                    loss.setLogFrame(logFrame);
-                    batches.setEpoch(next, attempt);
-                    listener.measureNextEpoch(measure);
-                    long t0 = System.nanoTime();
-                    net.fit(batches);
-                    EpochMeasurement m = listener.latest();
-                    double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
-                    boolean aborted = listener.aborted();
-                    if (m == null && !aborted) { // constant schedule between measured epochs: accepted, no row
-                        accepted.assign(net.params());
-                        epoch = next;
-                        break;
-                    }
-                    double logFrameLoss = aborted ? Double.POSITIVE_INFINITY : m.train().logMeanLoss() - logFrame;
-                    LearningRateSchedule.Decision decision = schedule.afterEpoch(logFrameLoss);
-                    if (decision == LearningRateSchedule.Decision.ACCEPT) {
-                        logFrame = m.train().logMeanLoss();
-                        accepted.assign(net.params());
-                        epoch = next;
-                        double wall = wallOffset + (System.nanoTime() - wallStart) / 1e9;
-                        last = tracker.row(epoch, m, rollbacks, frameLr, loss.getLogFrame(), trainSeconds, wall);
-                        metrics.append(last);
-                        progress.epoch(run, epoch, epochs, last, wall);
-                        break;
-                    }
-                    net.params().assign(accepted); // exact: plain SGD keeps no other state
-                    String why = aborted
-                            ? "a minibatch loss was " + listener.worstBatchLoss() + " (frame units; max_loss "
-                            + cfg.train().lr().maxLoss() + ")"
-                            : "full training loss e^" + String.format("%.3g", logFrameLoss) + " > 1 in frame units";
-                    if (decision == LearningRateSchedule.Decision.STOP) {
-                        stopReason = schedule.stopReason() + " (epoch " + next + ": " + why + ")";
-                        break;
-                    }
-                    rollbacks++;
-                    LOG.info("epoch {} rejected ({}): parameters restored, lr {} -> {}, rollbacks {}",
-                            next, why, String.format("%.4g", frameLr), String.format("%.4g", schedule.lr()), rollbacks);
-                }
-                if (stopReason != null) break;
-                interrupted = StopSignal.requested();
-                boolean measured = listener.latest() != null;
-                List<String> reasons = measured
-                        ? policy.reasons(epoch, ((Number) last.get("log10_loss")).doubleValue(), interrupted)
-                        : List.of();
-                if (!reasons.isEmpty())
-                    checkpoint(net, structure, schedule, epoch, logFrame, rollbacks, tracker, policy, reasons, last);
-                if (interrupted) {
-                    stopReason = "interrupted by a signal after epoch " + epoch;
-                    break;
-                }
-            }
-            progress.finish();
-            net.params().assign(accepted);
-            if (!interrupted) saveFinalModel(net);
-            writeSummary(epoch, stopReason, interrupted, last);
-            if (interrupted)
-                LOG.warn("stopped after epoch {} with a checkpoint; continue with: margin-max resume {}", epoch, run.path());
-            else if (stopReason != null) LOG.warn("run stopped: {}", stopReason);
-            return new Result(run, epoch, stopReason == null, interrupted, stopReason, last);
+            return finish(s, state);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void checkpoint(MultiLayerNetwork net, NetworkStructure structure, LearningRateSchedule schedule, int epoch,
-                            double logFrame, int rollbacks, MarginTracker tracker, CheckpointPolicy policy,
-                            List<String> reasons, Map<String, Object> row) {
-        CheckpointState st = new CheckpointState(epoch, schedule.lr(), logFrame, rollbacks, tracker.separatedSince(),
-                tracker.lastSmoothed(), tracker.smoothedDecreases(), policy.milestone(), new ArrayList<>(reasons),
-                null, null, configSha, data.sha256(), cfg.seed(), Provenance.gitCommit(), Provenance.backendName(),
-                structure.totalParams(), row, Instant.now().toString());
-        Checkpoints.save(run.path(), net, st);
-        policy.saved(epoch);
+    /** Builds (or takes the restored) network and wires the listener, schedule, batches and logs around it. */
+    private Session open(Start start) {
+        LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train().lr());
+        MultiLayerNetwork net = start == null ? RunCheck.expectedNetwork(cfg, data.train()) : start.net();
+        FramedLoss loss = MarginLosses.of(net);
+        if (start != null) schedule.restore(start.state().scheduleLr());
+        networkSetup.accept(net);
+        BackpropShortcuts.forTraining(net);
+        NetworkStructure structure = NetworkStructure.of(net);
+        EpochBatchIterator batches = batches();
+        MarginStatistics statistics = new MarginStatistics(structure, loss, MarginStatistics.chunkFor(nchw()));
+        MarginListener listener = listener(statistics, loss, batches);
+        net.setListeners(listener);
+        MarginTracker tracker = new MarginTracker(statistics);
+        ObjectNode provenance = provenance(structure);
+        if (start == null) writeRunHeader(structure, provenance);
+        return new Session(net, loss, schedule, structure, listener, tracker, batches,
+                new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs()), net.params().dup(), provenance,
+                new MetricsLog(run.path(), tracker.columns()), RollbackLog.open(run.path()), System.nanoTime());
+    }
+
+    private EpochBatchIterator batches() {
+        EpochBatchIterator batches = new EpochBatchIterator(data.train(), nchw(), cfg.train().batchSize(), cfg.seed());
+        if (batches.batchesPerEpoch() == 0)
+            throw new UserInputException("train.batch_size " + cfg.train().batchSize() + " exceeds the "
+                    + data.train().size() + " training examples: lower it");
+        return batches;
+    }
+
+    private MarginListener listener(MarginStatistics statistics, FramedLoss loss, EpochBatchIterator batches) {
+        ImageDataset train = data.train(), test = data.test();
+        INDArray testX = test.size() == 0 ? null : test.features(nchw());
+        int[] testY = test.size() == 0 ? new int[0] : loss.labelsOf(test.labelMatrix());
+        return new MarginListener(statistics, train.features(nchw()), loss.labelsOf(train.labelMatrix()), testX, testY,
+                cfg.train().lr().maxLoss(), batches::stopEarly);
+    }
+
+    private boolean nchw() { return ModelFactory.nchw(cfg.model()); }
+
+    /** Epoch 0 of a fresh run: the initial statistics, the frame they set, row 0 and the initial checkpoint. */
+    private TrainingState begin(Session s) {
+        EpochMeasurement m0 = s.listener().measure(s.net());
+        double logFrame = m0.train().logMeanLoss();
+        if (!Double.isFinite(logFrame))
+            throw new UserInputException("the initial training loss is " + logFrame + ": check the data and model");
+        s.loss().setLogFrame(logFrame);
+        Map<String, Object> row0 = s.tracker().row(0, m0, 0, s.schedule().frameLearningRate(logFrame), logFrame, 0, 0);
+        TrainingState state = TrainingState.fresh(logFrame, row0);
+        s.metrics().append(row0);
+        progress.epoch(run, 0, cfg.train().epochs(), row0, 0, "");
+        checkpoint(s, state, s.policy().reasons(0, m0.train().log10MeanLoss(), false));
+        return state;
+    }
+
+    private TrainingState resume(Session s, CheckpointState st) {
+        s.tracker().restore(st.separatedSince(), st.lastSmoothed(), st.smoothedDecreases());
+        s.policy().restore(st.epoch(), st.lossMilestone());
+        s.loss().setLogFrame(st.logFrame());
+        LOG.info("resuming {} from epoch {} (log10 loss {}, lr {})", run.path(), st.epoch(),
+                st.metrics().get("log10_loss"), st.scheduleLr());
+        return TrainingState.resumed(st);
+    }
+
+    /**
+     * Runs the next epoch until the schedule accepts it, restoring the accepted parameters exactly after each rejected
+     * attempt (plain SGD keeps no other state). Returns false when the schedule stops the run instead.
+     */
+    private boolean attemptUntilAccepted(Session s, TrainingState state) {
+        int next = state.epoch + 1;
+        boolean measure = cfg.train().lr().lossBased() || next % cfg.train().statsEvery() == 0
+                || next == cfg.train().epochs() || s.policy().wantsStatistics(next);
+        Rejections rejected = new Rejections();
+        for (int attempt = 0; ; attempt++) {
+            Attempt a = attempt(s, state, next, attempt, measure);
+            Decision decision = a.unmeasured() ? Decision.ACCEPT : s.schedule().afterEpoch(a.logFrameLoss());
+            if (decision == Decision.ACCEPT) {
+                accept(s, state, a, rejected);
+                return true;
+            }
+            s.net().params().assign(s.accepted());
+            if (decision == Decision.STOP) {
+                state.stopReason = s.schedule().stopReason() + " (epoch " + next + ": " + a.cause().words + ", "
+                        + a.causeDetail() + ")";
+                return false;
+            }
+            reject(s, state, a, rejected);
+        }
+    }
+
+    private Attempt attempt(Session s, TrainingState state, int epoch, int attempt, boolean measure) {
+        double frameLr = s.schedule().frameLearningRate(state.logFrame);
+        s.net().setLearningRate(frameLr);
+        s.loss().setLogFrame(state.logFrame);
+        s.batches().setEpoch(epoch, attempt);
+        s.listener().measureNextEpoch(measure);
+        long t0 = System.nanoTime();
+        s.net().fit(s.batches());
+        EpochMeasurement m = s.listener().latest();
+        double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
+        return new Attempt(epoch, attempt, frameLr, state.logFrame, m, s.listener().aborted(),
+                s.listener().worstBatchLoss(), trainSeconds);
+    }
+
+    private void reject(Session s, TrainingState state, Attempt a, Rejections rejected) {
+        state.rollbacks++;
+        rejected.add(a.cause());
+        s.rollbackLog().append(a.epoch(), a.attempt(), a.cause().token, a.causeDetail(), a.frameLr(),
+                s.schedule().frameLearningRate(state.logFrame));
+        LOG.debug("epoch {} attempt {} rejected ({} {}): parameters restored, lr {} -> {}, rollbacks {}", a.epoch(),
+                a.attempt(), a.cause().words, a.causeDetail(), a.frameLr(), s.schedule().lr(), state.rollbacks);
+    }
+
+    /** Keeps the attempt's parameters; a measured epoch moves the frame to its loss and writes its metrics row. */
+    private void accept(Session s, TrainingState state, Attempt a, Rejections rejected) {
+        s.accepted().assign(s.net().params());
+        state.epoch = a.epoch();
+        if (a.unmeasured()) return; // constant schedule between measured epochs: no row
+        state.logFrame = a.measurement().train().logMeanLoss();
+        record(s, state, a.measurement(), a.frameLr(), a.logFrame(), a.trainSeconds(), rejected.summary());
+    }
+
+    private void record(Session s, TrainingState state, EpochMeasurement m, double frameLr, double logFrame,
+                        double trainSeconds, String note) {
+        double wall = state.wallOffset + (System.nanoTime() - s.startNanos()) / 1e9;
+        state.lastRow = s.tracker().row(state.epoch, m, state.rollbacks, frameLr, logFrame, trainSeconds, wall);
+        s.metrics().append(state.lastRow);
+        progress.epoch(run, state.epoch, cfg.train().epochs(), state.lastRow, wall, note);
+    }
+
+    /**
+     * Checkpoints when the policy asks. A stop signal after an epoch the constant schedule did not measure measures
+     * it first, so the stop checkpoint has its statistics row.
+     */
+    private void checkpointIfDue(Session s, TrainingState state) {
+        boolean measured = s.listener().latest() != null;
+        if (!measured && !state.interrupted) return;
+        if (!measured) {
+            EpochMeasurement m = s.listener().measure(s.net());
+            record(s, state, m, s.schedule().frameLearningRate(state.logFrame), state.logFrame, 0, "");
+        }
+        List<String> reasons = s.policy().reasons(state.epoch,
+                ((Number) state.lastRow.get("log10_loss")).doubleValue(), state.interrupted);
+        if (!reasons.isEmpty()) checkpoint(s, state, reasons);
+    }
+
+    private void checkpoint(Session s, TrainingState state, List<String> reasons) {
+        MarginTracker t = s.tracker();
+        CheckpointState st = new CheckpointState(state.epoch, s.schedule().lr(), state.logFrame, state.rollbacks,
+                t.separatedSince(), t.lastSmoothed(), t.smoothedDecreases(), s.policy().milestone(),
+                new ArrayList<>(reasons), null, null, configSha, data.sha256(), cfg.seed(), Provenance.gitCommit(),
+                Provenance.backendName(), s.structure().totalParams(), state.lastRow, Instant.now().toString());
+        Checkpoints.save(run.path(), s.net(), st, s.provenance());
+        s.policy().saved(state.epoch);
         Checkpoints.prune(run.path(), cfg.checkpoints().keepLast());
     }
 
-    private void writeRunHeader(NetworkStructure structure) {
-        AtomicFiles.writeString(run.resolve(RunDirectory.CONFIG), ConfigLoader.toYaml(cfg));
+    private Result finish(Session s, TrainingState state) {
+        progress.finish();
+        s.net().params().assign(s.accepted());
+        if (!state.interrupted) {
+            ObjectNode prov = s.provenance().deepCopy();
+            prov.putObject("final_model").put("epoch", state.epoch);
+            ModelZip.write(run.resolve(RunDirectory.MODEL), s.net(), prov);
+        }
+        if (state.interrupted) state.stopReason = "interrupted by a signal after epoch " + state.epoch;
+        writeSummary(state);
+        if (state.interrupted)
+            LOG.warn("stopped after epoch {} with a checkpoint; continue with: margin-max resume {}", state.epoch, run.path());
+        else if (state.stopReason != null) LOG.warn("run stopped: {}", state.stopReason);
+        return new Result(run, state.epoch, state.stopReason == null, state.interrupted, state.stopReason, state.lastRow);
+    }
+
+    /** What made this run's artifacts: written to provenance.json (fresh runs) and inside every model zip. */
+    private ObjectNode provenance(NetworkStructure structure) {
         ObjectNode prov = Provenance.of(cfg, data.name(), data.sha256(), data.train().size(), data.test().size());
         prov.put("homogeneity_order", structure.order());
         prov.put("homogeneous", structure.homogeneous());
         prov.put("parameters", structure.totalParams());
         if (runtimeNote != null) prov.put("runtime", runtimeNote);
-        AtomicFiles.writeString(run.resolve(RunDirectory.PROVENANCE), prov.toPrettyString());
+        return prov;
+    }
+
+    private void writeRunHeader(NetworkStructure structure, ObjectNode provenance) {
+        AtomicFiles.writeString(run.resolve(RunDirectory.CONFIG), ConfigLoader.toYaml(cfg));
+        AtomicFiles.writeString(run.resolve(RunDirectory.PROVENANCE), provenance.toPrettyString());
         AtomicFiles.writeString(run.resolve(RunDirectory.STRUCTURE), structure.describe());
     }
 
-    private void saveFinalModel(MultiLayerNetwork net) {
-        AtomicFiles.write(run.resolve(RunDirectory.MODEL), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
-    }
-
-    private void writeSummary(int epochs, String stopReason, boolean interrupted, Map<String, Object> last) {
-        ObjectNode s = JSON.createObjectNode();
-        s.put("epochs", epochs);
-        s.put("completed", stopReason == null);
-        s.put("interrupted", interrupted);
-        if (stopReason != null) s.put("stop_reason", stopReason);
+    private void writeSummary(TrainingState state) {
+        ObjectNode s = Json.MAPPER.createObjectNode();
+        s.put("epochs", state.epoch);
+        s.put("completed", state.stopReason == null);
+        s.put("interrupted", state.interrupted);
+        if (state.stopReason != null) s.put("stop_reason", state.stopReason);
         s.put("config_sha256", configSha);
         s.put("git_commit", Provenance.gitCommit());
-        s.set("last_row", JSON.valueToTree(last));
+        s.set("last_row", Json.MAPPER.valueToTree(state.lastRow));
         AtomicFiles.writeString(run.resolve(RunDirectory.SUMMARY), s.toPrettyString());
     }
 }

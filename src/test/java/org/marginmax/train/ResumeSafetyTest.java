@@ -101,7 +101,7 @@ class ResumeSafetyTest {
         Files.write(zip, bytes);
         Map<Path, byte[]> before = snapshot(run);
         assertThatThrownBy(() -> RunResumer.resume(run, null, new ProgressReporter(false, System.err)))
-                .isInstanceOf(RunResumer.ResumeException.class)
+                .isInstanceOf(org.marginmax.run.ResumeException.class)
                 .hasMessageContaining(String.format("epoch-%06d.zip", stoppedAt)).hasMessageContaining("corrupt");
         assertUnchanged(run, before);
         assertThat(Main.run("resume", run.toString())).isEqualTo(2);
@@ -123,7 +123,7 @@ class ResumeSafetyTest {
         Files.writeString(side, json);
         Map<Path, byte[]> before = snapshot(run);
         assertThatThrownBy(() -> RunResumer.resume(run, null, new ProgressReporter(false, System.err)))
-                .isInstanceOf(RunResumer.ResumeException.class)
+                .isInstanceOf(org.marginmax.run.ResumeException.class)
                 .hasMessageContaining(String.format("epoch-%06d.zip", stoppedAt)).hasMessageContaining("another architecture");
         assertUnchanged(run, before);
     }
@@ -134,7 +134,7 @@ class ResumeSafetyTest {
         Files.writeString(c, Files.readString(c).replace("batch_size: 100", "batch_size: 50"));
         Map<Path, byte[]> before = snapshot(run);
         assertThatThrownBy(() -> RunResumer.resume(run, null, new ProgressReporter(false, System.err)))
-                .isInstanceOf(RunResumer.ResumeException.class)
+                .isInstanceOf(org.marginmax.run.ResumeException.class)
                 .hasMessageContaining("config.yaml").hasMessageContaining("edited");
         assertUnchanged(run, before);
     }
