@@ -1,17 +1,7 @@
 package org.marginmax.backend;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.marginmax.io.StrictYaml;
+
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -29,9 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -55,15 +42,6 @@ public final class CudaProfile {
     static final String MAX_PHYSICAL = "org.bytedeco.javacpp.maxphysicalbytes";
     static final String MAX_PHYSICAL_CAMEL = "org.bytedeco.javacpp.maxPhysicalBytes";
 
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .build();
-    private static final Pattern MISSING = Pattern.compile("Missing (?:required )?creator property '([^']+)'");
 
     private final String name;
     private final Path file;
@@ -111,104 +89,11 @@ public final class CudaProfile {
         }
     }
 
-    /** Binds the YAML text strictly; errors name {@code file}, the line and the key. */
+    /** Binds the YAML text strictly ({@link StrictYaml}: every key required); errors name {@code file}, the line and the key. */
     static CudaProfile parse(Path file, String text) {
-        String origin = file.toString();
-        try {
-            JsonNode root = YAML.readTree(text);
-            if (root == null || !root.isObject())
-                throw new CudaProfileException(origin + ": expected a YAML mapping of keys (" + allowedKeys() + ")");
-            CudaProfileSpec spec = YAML.readValue(text, CudaProfileSpec.class);
-            String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-            return new CudaProfile(stem, file, spec);
-        } catch (JsonProcessingException e) {
-            throw new CudaProfileException(origin + describe(e, text));
-        }
-    }
-
-    private static String describe(JsonProcessingException e, String text) {
-        if (e instanceof UnrecognizedPropertyException u) {
-            return at(text, u.getPropertyName(), e) + "unknown key '" + u.getPropertyName() + "' (allowed keys: "
-                    + allowedKeys() + ")";
-        }
-        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        Matcher missing = MISSING.matcher(message);
-        if (missing.find()) {
-            return ": missing key '" + missing.group(1) + "' (every key must be present; write '" + missing.group(1)
-                    + ": null' to keep the library's default where that is allowed)";
-        }
-        String key = null;
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) key = m.getPath().get(0).getFieldName();
-        Throwable cause = e.getCause();
-        while (cause != null && !(cause instanceof IllegalArgumentException) && cause.getCause() != null && cause.getCause() != cause)
-            cause = cause.getCause();
-        if (cause instanceof CudaProfileSpec.BadValue b)
-            return at(text, b.key, e) + "key '" + b.key + "': " + b.getMessage();
-        String keyPart = key == null ? "" : "key '" + key + "': ";
-        if (cause instanceof IllegalArgumentException iae) return at(text, key, e) + keyPart + iae.getMessage();
-        if (e instanceof MismatchedInputException mi && key != null)
-            return at(text, key, e) + keyPart + "expected " + kind(mi.getTargetType()) + ", got " + shown(text, key);
-        return at(text, key, e) + keyPart + firstLine(message);
-    }
-
-    /** The value of the top-level {@code key} as the user wrote it, for error messages. */
-    private static String shown(String text, String key) {
-        try {
-            JsonNode v = YAML.readTree(text).get(key);
-            if (v == null) return "nothing";
-            if (v.isNull()) return "null";
-            if (v.isArray()) return "a list";
-            if (v.isObject()) return "a section of keys";
-            return "'" + v.asText() + "'";
-        } catch (JsonProcessingException | RuntimeException ex) {
-            return "another type";
-        }
-    }
-
-    /** ":LINE: " for the top-level {@code key}, else Jackson's location, else ": ". */
-    private static String at(String text, String key, JsonProcessingException e) {
-        int line = key == null ? 0 : lineOf(text, key);
-        if (line <= 0) {
-            JsonLocation loc = e.getLocation();
-            line = loc == null ? 0 : loc.getLineNr();
-        }
-        return line > 0 ? ":" + line + ": " : ": ";
-    }
-
-    /** Line of the top-level {@code key} in the YAML text; 0 if absent. */
-    static int lineOf(String text, String key) {
-        try (var p = YAML.getFactory().createParser(text)) {
-            int depth = 0;
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t.isStructStart()) depth++;
-                else if (t.isStructEnd()) depth--;
-                else if (t == JsonToken.FIELD_NAME && depth == 1 && key.equals(p.currentName()))
-                    return p.currentTokenLocation().getLineNr();
-            }
-        } catch (IOException ignored) {
-            // fall through
-        }
-        return 0;
-    }
-
-    private static String allowedKeys() {
-        return Stream.of(CudaProfileSpec.class.getRecordComponents())
-                .map(c -> PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static String kind(Class<?> t) {
-        if (t == null) return "another type";
-        if (t == int.class || t == Integer.class || t == long.class || t == Long.class) return "a whole number";
-        if (t == boolean.class || t == Boolean.class) return "true or false";
-        if (t == String.class) return "a string";
-        return t.getSimpleName();
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        CudaProfileSpec spec = StrictYaml.bind(file.toString(), text, CudaProfileSpec.class,
+                new StrictYaml.Rules(true, CudaProfileException::new));
+        return new CudaProfile(file.getFileName().toString().replaceFirst("\\.ya?ml$", ""), file, spec);
     }
 
     public String name() { return name; }

@@ -52,13 +52,8 @@ public record CudaProfileSpec(String description, String mavenProfile, int devic
     }
 
     /** A bad value for one key: {@link CudaProfile#parse} adds the file and the key's line. */
-    static final class BadValue extends IllegalArgumentException {
-        final String key;
-
-        BadValue(String key, String message) {
-            super(message);
-            this.key = key;
-        }
+    static final class BadValue extends org.marginmax.io.StrictYaml.BadValue {
+        BadValue(String key, String message) { super(key, message); }
     }
 
     /**
