@@ -107,7 +107,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /** The attack the options describe. */
     Attack attack() {
-        if (batch < 0) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (batch < 0) throw new UserError("--batch must be at least 1, got " + batch);
         return switch (AttackKind.of(attack)) {
             case PGD_LINF -> new PgdLinf(new ProjectedGradientAttack.Settings(steps, stepFraction, restarts, seed));
             case PGD_L2 -> new PgdL2(new ProjectedGradientAttack.Settings(steps, stepFraction, restarts, seed));

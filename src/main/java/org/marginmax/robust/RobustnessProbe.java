@@ -9,6 +9,7 @@ import org.marginmax.data.DataSplit;
 import org.marginmax.data.Datasets;
 import org.marginmax.data.ImageDataset;
 import org.marginmax.data.Sha256;
+import org.marginmax.io.UserInputException;
 import org.marginmax.loss.MarginLosses;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.run.Checkpoints;
@@ -59,10 +60,10 @@ public final class RobustnessProbe {
     public RobustnessProbe(ProbeProgress progress) { this.progress = progress; }
 
     public Report run(Request req) {
-        if (req.n() < 1) throw new IllegalArgumentException("--n must be at least 1, got " + req.n());
+        if (req.n() < 1) throw new UserInputException("--n must be at least 1, got " + req.n());
         String split = req.split() == null ? "train" : req.split().trim().toLowerCase(java.util.Locale.ROOT);
         if (!split.equals("train") && !split.equals("test"))
-            throw new IllegalArgumentException("--split must be train or test, not '" + req.split() + "'");
+            throw new UserInputException("--split must be train or test, not '" + req.split() + "'");
         ExperimentConfig cfg = readConfig(req.runDir());
         List<String> problems = new ArrayList<>();
         List<Checkpoints.Entry> available = Checkpoints.list(req.runDir(), problems);
@@ -73,7 +74,7 @@ public final class RobustnessProbe {
 
         DataSplit data = Datasets.load(cfg.data(), req.dataDir(), cfg.seed());
         ImageDataset set = split.equals("train") ? data.train() : data.test();
-        if (set.size() == 0) throw new IllegalArgumentException(req.runDir() + ": the " + split + " split is empty");
+        if (set.size() == 0) throw new UserInputException(req.runDir() + ": the " + split + " split is empty");
         int n = Math.min(req.n(), set.size());
         if (n < req.n()) progress.message("note: the " + split + " split has " + set.size() + " examples; probing all of them");
         Examples examples = examples(set, n);
@@ -114,7 +115,7 @@ public final class RobustnessProbe {
             MultiLayerNetwork net;
             try {
                 net = restore(c, fresh);
-            } catch (IllegalArgumentException e) {
+            } catch (UserInputException e) {
                 skipped.add("epoch " + epoch + ": " + e.getMessage());
                 progress.message("skipped epoch " + epoch + ": " + e.getMessage());
                 continue;
@@ -158,28 +159,28 @@ public final class RobustnessProbe {
     /** A checkpoint as a network, or an IllegalArgumentException saying why it cannot be attacked. */
     private static MultiLayerNetwork restore(Checkpoints.Entry c, MultiLayerNetwork fresh) {
         if (!Sha256.ofFile(c.model()).equals(c.info().modelSha256()))
-            throw new IllegalArgumentException(c.model() + " is corrupt (its SHA-256 differs from "
+            throw new UserInputException(c.model() + " is corrupt (its SHA-256 differs from "
                     + c.state().getFileName() + ")");
         MultiLayerNetwork net;
         try {
             net = ModelSerializer.restoreMultiLayerNetwork(c.model().toFile(), false);
         } catch (Exception | Error e) {
-            throw new IllegalArgumentException(c.model() + " cannot be read as a DL4J model (" + e.getClass().getSimpleName()
+            throw new UserInputException(c.model() + " cannot be read as a DL4J model (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")");
         }
-        RunResumer.requireSameArchitecture(net, fresh, c.model()); // throws ResumeException, an IllegalArgumentException
+        RunResumer.requireSameArchitecture(net, fresh, c.model()); // throws ResumeException, a UserInputException
         return net;
     }
 
     private static ExperimentConfig readConfig(Path runDir) {
         Path f = runDir.resolve(RunDirectory.CONFIG);
         if (!Files.isRegularFile(f))
-            throw new IllegalArgumentException(runDir + " is not a run directory (no " + RunDirectory.CONFIG
+            throw new UserInputException(runDir + " is not a run directory (no " + RunDirectory.CONFIG
                     + "): give the folder that `margin-max train` printed");
         try {
             return ConfigLoader.bind(f.toString(), Files.readString(f));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage());
+            throw new UserInputException("cannot read " + f + ": " + e.getMessage());
         }
     }
 
@@ -196,7 +197,7 @@ public final class RobustnessProbe {
         double[] base = eps == null ? kind.defaultEps() : eps;
         for (double e : base)
             if (!(e >= 0) || Double.isInfinite(e))
-                throw new IllegalArgumentException("--eps: " + e + " is not a finite number >= 0");
+                throw new UserInputException("--eps: " + e + " is not a finite number >= 0");
         return java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(0), Arrays.stream(base))
                 .distinct().sorted().toArray();
     }

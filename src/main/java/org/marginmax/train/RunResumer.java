@@ -30,7 +30,7 @@ public final class RunResumer {
     private RunResumer() {}
 
     /** Thrown for a run directory that cannot be resumed as it is; nothing was changed. */
-    public static final class ResumeException extends IllegalArgumentException {
+    public static final class ResumeException extends org.marginmax.io.UserInputException {
         public ResumeException(String message) { super(message); }
     }
 

@@ -127,7 +127,7 @@ public final class Trainer {
         MarginTracker tracker = new MarginTracker(statistics);
         net.setListeners(listener);
         if (batches.batchesPerEpoch() == 0)
-            throw new IllegalArgumentException("train.batch_size " + cfg.train().batchSize() + " exceeds the "
+            throw new org.marginmax.config.ConfigException("train.batch_size " + cfg.train().batchSize() + " exceeds the "
                     + train.size() + " training examples: lower it");
         CheckpointPolicy policy = new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs());
 
@@ -144,7 +144,7 @@ public final class Trainer {
                 EpochMeasurement m0 = listener.measure(net);
                 logFrame = m0.train().logMeanLoss();
                 if (!Double.isFinite(logFrame))
-                    throw new IllegalStateException("the initial training loss is " + logFrame + ": check the data and model");
+                    throw new org.marginmax.data.DataException("the initial training loss is " + logFrame + ": check the data and model");
                 rollbacks = 0;
                 epoch = 0;
                 last = tracker.row(0, m0, 0, schedule.frameLearningRate(logFrame), logFrame, 0, 0);
