@@ -114,7 +114,7 @@ public final class OneDnn {
 
     /**
      * Makes every ConvolutionLayer and SubsamplingLayer built from now on get its oneDNN helper. Call once at
-     * start-up, before any network is built or restored; later calls return the first answer. Does nothing (one log
+     * start-up, before any network is built or restored; later calls return the first answer. Does nothing (one DEBUG
      * line) on CUDA, without a oneDNN build, or if {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} was given.
      *
      * @return true if the helpers will be attached
@@ -122,12 +122,12 @@ public final class OneDnn {
     public static synchronized boolean enable() {
         if (enabled) return true;
         if ("true".equalsIgnoreCase(System.getProperty(HELPERS_DISABLE_PROPERTY))) {
-            log.info("oneDNN layer helpers off: -D{}=true was given", HELPERS_DISABLE_PROPERTY);
+            log.debug("oneDNN layer helpers off: -D{}=true was given", HELPERS_DISABLE_PROPERTY);
             return false;
         }
         Availability a = check();
         if (!a.available()) {
-            log.info("oneDNN layer helpers off: {}", a.reason());
+            log.debug("oneDNN layer helpers off: {}", a.reason());
             return false;
         }
         System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
@@ -138,7 +138,7 @@ public final class OneDnn {
             return false;
         }
         enabled = true;
-        log.info("oneDNN layer helpers on: convolution and pooling layers use libnd4j's oneDNN kernels (float32)");
+        log.debug("oneDNN layer helpers on: convolution and pooling layers use libnd4j's oneDNN kernels (float32)");
         return true;
     }
 

@@ -55,8 +55,8 @@ public final class Benchmark {
      * @param pgdExamples test examples for the attack throughput (0: skip)
      */
     public Benchmark(String dataset, Path dataDir, int epochs, int warmup, int pgdExamples) {
-        if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-        if (warmup < 1) throw new IllegalArgumentException("--warmup must be at least 1, got " + warmup);
+        if (epochs < 1) throw new org.marginmax.io.UserInputException("--epochs must be at least 1, got " + epochs);
+        if (warmup < 1) throw new org.marginmax.io.UserInputException("--warmup must be at least 1, got " + warmup);
         this.data = Datasets.load(new DataSpec(dataset, null, null, null, null), dataDir, 1);
         this.epochs = epochs;
         this.warmup = warmup;

@@ -13,9 +13,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time a training epoch, the statistics pass and attacks for the quickstart MLP and the paper's "
-                + "MNIST CNN (float32, batch 100), and a large matrix product as the machine's ceiling. "
-                + "Run it alone on the machine.")
+        description = {"Time a training epoch, the statistics pass and attacks for the quickstart MLP and the MNIST CNN.",
+                "float32, batch 100, plus a large matrix product as the machine's ceiling. Run it alone on the machine."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "idx:../shared/data/mnist-10k",
             description = "MNIST-format data to time on (default: ${DEFAULT-VALUE})")

@@ -17,8 +17,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Table of runs x chosen epochs: log10 loss, accuracies, normalized and smoothed margins, rho,",
-                "and robust accuracy at each eps when robustness/*.csv exists."})
+        description = {"Tabulate runs at chosen epochs: loss, accuracies, margins, rho and robust accuracy.",
+                "Columns: log10 loss, accuracies, normalized and smoothed margins, rho, and robust accuracy at each",
+                "eps when robustness/*.csv exists."})
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`")
     List<Path> runDirs;

@@ -28,8 +28,8 @@ public final class DataCommand implements Callable<Integer> {
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = "Download a dataset's official files, check their SHA-256, unpack CIFAR-10. "
-                    + "Goes to DIR/NAME with --data-dir, else to $MARGIN_MAX_CACHE/NAME (default ~/.cache/margin-max/NAME).")
+            description = {"Download a dataset's official files, check their SHA-256 and unpack CIFAR-10.",
+                    "Goes to DIR/NAME with --data-dir, else to $MARGIN_MAX_CACHE/NAME (default ~/.cache/margin-max/NAME)."})
     public static final class Fetch implements Callable<Integer> {
         @Spec
         CommandSpec spec;

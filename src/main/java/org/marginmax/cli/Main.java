@@ -1,5 +1,7 @@
 package org.marginmax.cli;
 
+import org.marginmax.io.UserInputException;
+import org.marginmax.run.DiskFullException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,21 +25,23 @@ public final class Main implements Runnable {
 
     /** Runs a command in this JVM (tests call this); returns the exit code. */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // Bad input is reported as one line; a bug keeps its stack trace.
-            if (ex instanceof UserError || ex instanceof org.marginmax.io.UserInputException || ex instanceof IllegalArgumentException
-                    || ex instanceof org.marginmax.config.ConfigException || isDataError(ex)) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 2;
-            }
-            throw ex;
-        });
-        return cl.execute(args);
+        return commandLine().execute(args);
     }
 
-    private static boolean isDataError(Exception ex) {
-        return ex.getClass().getName().equals("org.marginmax.data.DataException");
+    /** The command tree with its error handling, as {@link #run} executes it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportUserError);
+    }
+
+    /**
+     * Bad input ({@link UserInputException}, a full disk) is one line and exit 2; anything else is a bug and is
+     * rethrown, so picocli prints its stack trace and exits 1.
+     */
+    public static int reportUserError(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        UserInputException user = ex instanceof UserInputException u ? u : DiskFullException.in(ex).orElse(null);
+        if (user == null) throw ex;
+        cmd.getErr().println("error: " + user.getMessage());
+        return 2;
     }
 
     @Override public void run() {

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Figures (PNG and SVG) and report.html of one run, or of several runs on shared figures:",
-                "training loss, accuracy, normalized and smoothed margins, norms, support vectors, learning rate,",
-                "and from robustness/*.csv robust accuracy vs eps and perturbation norms per checkpoint."})
+        description = {"Draw the figures (PNG and SVG) and report.html of one run, or of several runs on shared figures.",
+                "Figures: training loss, accuracy, normalized and smoothed margins, norms, support vectors, learning",
+                "rate, and from robustness/*.csv robust accuracy vs eps and perturbation norms per checkpoint."})
 public final class PlotCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`")
     List<Path> runDirs;

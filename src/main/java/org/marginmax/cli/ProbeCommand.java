@@ -20,10 +20,9 @@ import java.util.concurrent.Callable;
 
 /** {@code margin-max probe RUN_DIR}: robust accuracy against ε at chosen checkpoints (protocol C). */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Attack the first N examples of a split at chosen checkpoints and write "
-                + "robustness/<attack>-<split>.csv and .json (robust accuracy per checkpoint and eps; for cw-l2 and "
-                + "deepfool also the L2 norm of the smallest perturbation found, not squared). Answers are cached per "
-                + "checkpoint and settings."})
+        description = {"Attack the first N examples of a split at chosen checkpoints; write robustness/<attack>-<split>.csv.",
+                "The .csv and .json hold robust accuracy per checkpoint and eps; for cw-l2 and deepfool also the L2 "
+                + "norm of the smallest perturbation found, not squared. Answers are cached per checkpoint and settings."})
 public final class ProbeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory written by `train`")
     Path runDir;
@@ -107,7 +106,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /** The attack the options describe. */
     Attack attack() {
-        if (batch < 0) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (batch < 0) throw new UserError("--batch must be at least 1, got " + batch);
         return switch (AttackKind.of(attack)) {
             case PGD_LINF -> new PgdLinf(new ProjectedGradientAttack.Settings(steps, stepFraction, restarts, seed));
             case PGD_L2 -> new PgdL2(new ProjectedGradientAttack.Settings(steps, stepFraction, restarts, seed));

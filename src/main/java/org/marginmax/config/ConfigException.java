@@ -1,6 +1,8 @@
 package org.marginmax.config;
 
+import org.marginmax.io.UserInputException;
+
 /** A bad experiment config: the message is one line naming the file, line, key and the fix. */
-public final class ConfigException extends org.marginmax.io.UserInputException {
+public final class ConfigException extends UserInputException {
     public ConfigException(String message) { super(message); }
 }

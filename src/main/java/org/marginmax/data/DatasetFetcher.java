@@ -7,11 +7,17 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -112,13 +118,60 @@ public final class DatasetFetcher {
                 log.accept(f.name() + ": " + Files.size(target) + " bytes, SHA-256 verified");
                 return;
             } catch (IOException e) {
-                failures.add(url + ": " + e.getMessage());
-                log.accept(f.name() + ": failed from " + url + " (" + e.getMessage() + ")");
+                String why = whatFailed(url, e);
+                failures.add(url + ": " + why);
+                log.accept(f.name() + ": failed from " + url + " (" + why + ")");
             } finally {
                 delete(tmp);
             }
         }
-        throw new DataException(target + ": could not fetch a verified copy; " + String.join("; ", failures));
+        throw new DataException(target + ": could not fetch a verified copy; " + String.join("; ", failures)
+                + ". " + byHand(f, target.getParent()));
+    }
+
+    /** What to do without a network: the files go into {@code dir} = DIR/NAME, which verify and train find. */
+    private static String byHand(RemoteFile f, Path dir) {
+        Path abs = dir.toAbsolutePath();
+        Path parent = abs.getParent() == null ? abs : abs.getParent();
+        return "Without a network: copy " + f.name() + " by hand (from any of these URLs) into " + dir
+                + ", then check it with `margin-max data verify " + abs.getFileName() + " --data-dir " + parent
+                + "` and train with --data-dir " + parent;
+    }
+
+    /** Why a download failed, in words (the JDK's HTTP client often gives no message at all). */
+    static String whatFailed(URI url, IOException e) {
+        if (cause(e, HttpStatusException.class) instanceof HttpStatusException h)
+            return "HTTP status " + h.status + " (the mirror has no such file)";
+        if (cause(e, UnknownHostException.class) != null || cause(e, UnresolvedAddressException.class) != null)
+            return "unknown host " + url.getHost() + " (no network or no DNS?)";
+        if (cause(e, HttpTimeoutException.class) != null || cause(e, SocketTimeoutException.class) != null)
+            return "timed out";
+        if (cause(e, ConnectException.class) != null) // the host resolved, but nothing answered on the port
+            return "connection refused by " + url.getHost() + ":" + port(url);
+        if (cause(e, NoSuchFileException.class) != null) return "no such file";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+            if (t.getMessage() != null) return t.getClass().getSimpleName() + ": " + t.getMessage();
+        return e.getClass().getSimpleName();
+    }
+
+    private static Throwable cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+            if (type.isInstance(t)) return t;
+        return null;
+    }
+
+    private static int port(URI url) {
+        return url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
+    /** A server answered, with a status other than 200. */
+    private static final class HttpStatusException extends IOException {
+        final int status;
+
+        HttpStatusException(int status) {
+            super("HTTP status " + status);
+            this.status = status;
+        }
     }
 
     /** Streams a URL into {@code out}, returning the SHA-256 of the bytes written. */
@@ -143,7 +196,7 @@ public final class DatasetFetcher {
             HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             if (resp.statusCode() != 200) {
                 resp.body().close();
-                throw new IOException("HTTP " + resp.statusCode());
+                throw new HttpStatusException(resp.statusCode());
             }
             return resp.body();
         } catch (InterruptedException e) {

@@ -74,7 +74,7 @@ public final class ModelFactory {
         Objects.requireNonNull(spec, "model spec");
         Objects.requireNonNull(loss, "loss function");
         if (channels < 1 || height < 1 || width < 1)
-            throw new IllegalArgumentException("input shape must be positive, got C=" + channels + " H=" + height
+            throw new org.marginmax.io.UserInputException("input shape must be positive, got C=" + channels + " H=" + height
                     + " W=" + width + " (check the data set)");
         if (numOutputs < 1)
             throw new IllegalArgumentException("number of outputs must be at least 1, got " + numOutputs
@@ -101,7 +101,7 @@ public final class ModelFactory {
             }
             case MNIST_CNN -> {
                 if ((height >> 2) < 1 || (width >> 2) < 1)
-                    throw new IllegalArgumentException("model.arch mnist-cnn needs images of at least 4x4 (two 2x2 "
+                    throw new org.marginmax.io.UserInputException("model.arch mnist-cnn needs images of at least 4x4 (two 2x2 "
                             + "poolings), got " + height + "x" + width);
                 for (int[] c : MNIST_CNN_CONVS) {
                     layers.conv(c[0], c[1]);
@@ -113,7 +113,7 @@ public final class ModelFactory {
             case VGG16 -> {
                 int pools = VGG16_BLOCKS.length;
                 if ((height >> pools) < 1 || (width >> pools) < 1)
-                    throw new IllegalArgumentException("model.arch vgg16 needs images of at least " + (1 << pools)
+                    throw new org.marginmax.io.UserInputException("model.arch vgg16 needs images of at least " + (1 << pools)
                             + "x" + (1 << pools) + " (five 2x2 poolings), got " + height + "x" + width
                             + ": use mnist-cnn or mlp for smaller images");
                 for (int[] block : VGG16_BLOCKS) {

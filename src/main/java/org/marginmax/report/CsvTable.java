@@ -37,7 +37,7 @@ public final class CsvTable {
             throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
         if (lines.isEmpty() || lines.get(0).isBlank())
-            throw new IllegalArgumentException(file + ": empty CSV, expected a header row");
+            throw new org.marginmax.io.UserInputException(file + ": empty CSV, expected a header row");
         List<String> header = split(lines.get(0));
         List<String[]> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {

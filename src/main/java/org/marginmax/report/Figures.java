@@ -62,7 +62,7 @@ public final class Figures {
     }
 
     public static FigureSet build(List<RunMetrics> runs, Options options) {
-        if (runs.isEmpty()) throw new IllegalArgumentException("no run to plot: give at least one run directory");
+        if (runs.isEmpty()) throw new org.marginmax.io.UserInputException("no run to plot: give at least one run directory");
         Figures f = new Figures(runs, options);
         List<Figure> out = new ArrayList<>(f.epochFigures());
         out.addAll(f.robustnessFigures());

@@ -58,7 +58,7 @@ public record Robustness(String attack, String split, Path file, List<Checkpoint
             CsvTable t;
             try {
                 t = CsvTable.read(f);
-            } catch (IllegalArgumentException e) {
+            } catch (org.marginmax.io.UserInputException e) {
                 notes.add(e.getMessage() + ": skipped");
                 continue;
             }
@@ -118,7 +118,7 @@ public record Robustness(String attack, String split, Path file, List<Checkpoint
         CsvTable t;
         try {
             t = CsvTable.read(p);
-        } catch (IllegalArgumentException e) {
+        } catch (org.marginmax.io.UserInputException e) {
             notes.add(e.getMessage() + ": skipped");
             return Map.of();
         }

@@ -52,7 +52,7 @@ public final class RunComparison {
      * @param epochs e.g. ["10", "100", "last"]; an epoch a run has no row for is skipped with a note
      */
     public static RunComparison of(List<RunMetrics> runs, List<String> epochs, List<String> notes) {
-        if (runs.isEmpty()) throw new IllegalArgumentException("no run to compare: give at least one run directory");
+        if (runs.isEmpty()) throw new org.marginmax.io.UserInputException("no run to compare: give at least one run directory");
         List<Integer> wanted = new ArrayList<>();
         boolean last = false;
         for (String e : epochs) {
@@ -64,7 +64,7 @@ public final class RunComparison {
                     if (v < 0) throw new NumberFormatException();
                     wanted.add(v);
                 } catch (NumberFormatException x) {
-                    throw new IllegalArgumentException("--epochs " + String.join(",", epochs)
+                    throw new org.marginmax.io.UserInputException("--epochs " + String.join(",", epochs)
                             + ": '" + t + "' is not an epoch; expected whole numbers or 'last', e.g. 10,100,last");
                 }
             }

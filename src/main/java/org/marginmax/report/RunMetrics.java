@@ -40,11 +40,11 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, RunP
     public static RunMetrics read(Path dir) {
         Path csv = dir.resolve(MetricsLog.CSV);
         if (!Files.isRegularFile(csv))
-            throw new IllegalArgumentException(dir + ": no " + MetricsLog.CSV + " here: give a run directory written by "
+            throw new org.marginmax.io.UserInputException(dir + ": no " + MetricsLog.CSV + " here: give a run directory written by "
                     + "`margin-max train` (e.g. outputs/<experiment>/<timestamp>)");
         List<String> notes = new ArrayList<>();
         CsvTable metrics = CsvTable.read(csv);
-        if (!metrics.has("epoch")) throw new IllegalArgumentException(csv + ": no 'epoch' column: not a metrics file of this project");
+        if (!metrics.has("epoch")) throw new org.marginmax.io.UserInputException(csv + ": no 'epoch' column: not a metrics file of this project");
         Map<String, String> config = readConfig(dir.resolve(RunDirectory.CONFIG), notes);
         RunProvenance prov = readProvenance(dir.resolve(RunDirectory.PROVENANCE), notes);
         String name = config.getOrDefault("name", dir.getFileName().toString());

@@ -55,12 +55,12 @@ public final class WeightExport {
      */
     public static List<String> exportModel(Path modelZip, Path npz) {
         if (!Files.isRegularFile(modelZip))
-            throw new IllegalArgumentException(modelZip + ": no such file (give a run's checkpoints/epoch-NNNNNN.zip or model.zip)");
+            throw new org.marginmax.io.UserInputException(modelZip + ": no such file (give a run's checkpoints/epoch-NNNNNN.zip or model.zip)");
         MultiLayerNetwork net;
         try {
             net = ModelSerializer.restoreMultiLayerNetwork(modelZip.toFile(), false);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(modelZip + ": not a DL4J MultiLayerNetwork zip (" + e.getMessage()
+            throw new org.marginmax.io.UserInputException(modelZip + ": not a DL4J MultiLayerNetwork zip (" + e.getMessage()
                     + "); give a run's checkpoints/epoch-NNNNNN.zip or model.zip");
         }
         Map<String, Object> meta = new LinkedHashMap<>();

@@ -44,7 +44,7 @@ public enum AttackKind {
 
     public static AttackKind of(String key) {
         for (AttackKind k : values()) if (k.key.equalsIgnoreCase(key.trim())) return k;
-        throw new IllegalArgumentException("unknown attack '" + key + "': use one of "
+        throw new org.marginmax.io.UserInputException("unknown attack '" + key + "': use one of "
                 + Arrays.stream(values()).map(AttackKind::key).collect(Collectors.joining(", ")));
     }
 

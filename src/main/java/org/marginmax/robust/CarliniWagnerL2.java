@@ -1,5 +1,7 @@
 package org.marginmax.robust;
 
+import org.marginmax.io.UserInputException;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -35,11 +37,11 @@ public final class CarliniWagnerL2 implements Attack {
     public record Settings(int binarySteps, int maxIterations, double initialConst, double learningRate,
                            double confidence, boolean abortEarly) {
         public Settings {
-            if (binarySteps < 1) throw new IllegalArgumentException("CW binary search steps must be at least 1, got " + binarySteps);
-            if (maxIterations < 1) throw new IllegalArgumentException("CW iterations must be at least 1, got " + maxIterations);
-            if (!(initialConst > 0)) throw new IllegalArgumentException("CW initial constant must be positive, got " + initialConst);
-            if (!(learningRate > 0)) throw new IllegalArgumentException("CW learning rate must be positive, got " + learningRate);
-            if (!(confidence >= 0)) throw new IllegalArgumentException("CW confidence must be >= 0, got " + confidence);
+            if (binarySteps < 1) throw new UserInputException("CW binary search steps must be at least 1, got " + binarySteps);
+            if (maxIterations < 1) throw new UserInputException("CW iterations must be at least 1, got " + maxIterations);
+            if (!(initialConst > 0)) throw new UserInputException("CW initial constant must be positive, got " + initialConst);
+            if (!(learningRate > 0)) throw new UserInputException("CW learning rate must be positive, got " + learningRate);
+            if (!(confidence >= 0)) throw new UserInputException("CW confidence must be >= 0, got " + confidence);
         }
 
         public static Settings defaults() { return new Settings(9, 1000, 1e-3, 0.01, 0.0, true); }

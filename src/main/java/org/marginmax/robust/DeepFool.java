@@ -1,5 +1,7 @@
 package org.marginmax.robust;
 
+import org.marginmax.io.UserInputException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +27,9 @@ public final class DeepFool implements Attack {
      */
     public record Settings(int maxIterations, double overshoot, int refineSteps) {
         public Settings {
-            if (maxIterations < 1) throw new IllegalArgumentException("DeepFool iterations must be at least 1, got " + maxIterations);
-            if (!(overshoot >= 0)) throw new IllegalArgumentException("DeepFool overshoot must be >= 0, got " + overshoot);
-            if (refineSteps < 0) throw new IllegalArgumentException("DeepFool refine steps must be >= 0, got " + refineSteps);
+            if (maxIterations < 1) throw new UserInputException("DeepFool iterations must be at least 1, got " + maxIterations);
+            if (!(overshoot >= 0)) throw new UserInputException("DeepFool overshoot must be >= 0, got " + overshoot);
+            if (refineSteps < 0) throw new UserInputException("DeepFool refine steps must be >= 0, got " + refineSteps);
         }
 
         public static Settings defaults() { return new Settings(50, 0.02, 10); }

@@ -13,7 +13,7 @@ public record Examples(float[] features, int[] labels, int inputSize) {
                     + " examples of " + inputSize);
         for (float v : features)
             if (!(v >= 0f && v <= 1f))
-                throw new IllegalArgumentException("attacked inputs must lie in [0, 1], found " + v
+                throw new org.marginmax.io.UserInputException("attacked inputs must lie in [0, 1], found " + v
                         + ": scale the pixels to [0, 1]");
     }
 

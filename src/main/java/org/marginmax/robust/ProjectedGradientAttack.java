@@ -1,5 +1,7 @@
 package org.marginmax.robust;
 
+import org.marginmax.io.UserInputException;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,10 +32,10 @@ public abstract class ProjectedGradientAttack implements Attack {
      */
     public record Settings(int steps, double stepFraction, int restarts, long seed) {
         public Settings {
-            if (steps < 1) throw new IllegalArgumentException("PGD steps must be at least 1, got " + steps);
+            if (steps < 1) throw new UserInputException("PGD steps must be at least 1, got " + steps);
             if (!(stepFraction > 0) || Double.isInfinite(stepFraction))
-                throw new IllegalArgumentException("PGD step fraction must be positive, got " + stepFraction);
-            if (restarts < 1) throw new IllegalArgumentException("PGD restarts must be at least 1, got " + restarts);
+                throw new UserInputException("PGD step fraction must be positive, got " + stepFraction);
+            if (restarts < 1) throw new UserInputException("PGD restarts must be at least 1, got " + restarts);
         }
 
         public static Settings defaults() { return new Settings(100, 0.1, 1, 0); }
@@ -144,9 +146,9 @@ public abstract class ProjectedGradientAttack implements Attack {
     static void checkEpsList(double[] eps) {
         for (int i = 0; i < eps.length; i++) {
             if (!(eps[i] >= 0) || Double.isInfinite(eps[i]))
-                throw new IllegalArgumentException("epsilon " + eps[i] + " must be a finite number >= 0");
+                throw new UserInputException("epsilon " + eps[i] + " must be a finite number >= 0");
             if (i > 0 && !(eps[i] > eps[i - 1]))
-                throw new IllegalArgumentException("the epsilon list must increase strictly, got "
+                throw new UserInputException("the epsilon list must increase strictly, got "
                         + Arrays.toString(eps));
         }
     }

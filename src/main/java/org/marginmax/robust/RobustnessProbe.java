@@ -9,6 +9,7 @@ import org.marginmax.data.DataSplit;
 import org.marginmax.data.Datasets;
 import org.marginmax.data.ImageDataset;
 import org.marginmax.data.Sha256;
+import org.marginmax.io.UserInputException;
 import org.marginmax.loss.MarginLosses;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.run.Checkpoints;
@@ -60,10 +61,10 @@ public final class RobustnessProbe {
     public RobustnessProbe(ProbeProgress progress) { this.progress = progress; }
 
     public Report run(Request req) {
-        if (req.n() < 1) throw new IllegalArgumentException("--n must be at least 1, got " + req.n());
+        if (req.n() < 1) throw new UserInputException("--n must be at least 1, got " + req.n());
         String split = req.split() == null ? "train" : req.split().trim().toLowerCase(java.util.Locale.ROOT);
         if (!split.equals("train") && !split.equals("test"))
-            throw new IllegalArgumentException("--split must be train or test, not '" + req.split() + "'");
+            throw new UserInputException("--split must be train or test, not '" + req.split() + "'");
         ExperimentConfig cfg = RunCheck.config(req.runDir());
         List<String> problems = new ArrayList<>();
         List<Checkpoints.Entry> available = Checkpoints.list(req.runDir(), problems);
@@ -74,7 +75,7 @@ public final class RobustnessProbe {
 
         DataSplit data = Datasets.load(cfg.data(), req.dataDir(), cfg.seed());
         ImageDataset set = split.equals("train") ? data.train() : data.test();
-        if (set.size() == 0) throw new IllegalArgumentException(req.runDir() + ": the " + split + " split is empty");
+        if (set.size() == 0) throw new UserInputException(req.runDir() + ": the " + split + " split is empty");
         int n = Math.min(req.n(), set.size());
         if (n < req.n()) progress.message("note: the " + split + " split has " + set.size() + " examples; probing all of them");
         Examples examples = examples(set, n);
@@ -168,7 +169,7 @@ public final class RobustnessProbe {
         double[] base = eps == null ? kind.defaultEps() : eps;
         for (double e : base)
             if (!(e >= 0) || Double.isInfinite(e))
-                throw new IllegalArgumentException("--eps: " + e + " is not a finite number >= 0");
+                throw new UserInputException("--eps: " + e + " is not a finite number >= 0");
         return java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(0), Arrays.stream(base))
                 .distinct().sorted().toArray();
     }

@@ -2,7 +2,6 @@ package org.marginmax.run;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -31,7 +30,11 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw DiskFullException.writing(target, e);
+        } catch (RuntimeException e) { // a writer (e.g. ND4J's) may wrap the IOException of a full disk
+            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
+            if (DiskFullException.isNoSpace(e)) throw new DiskFullException(target, e);
+            throw e;
         }
     }
 

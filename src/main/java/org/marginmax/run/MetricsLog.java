@@ -28,16 +28,19 @@ public final class MetricsLog implements Closeable {
     private final List<String> columns;
     private final BufferedWriter csv;
     private final BufferedWriter jsonl;
+    private final Path csvPath;
+    private final Path jsonlPath;
 
     public MetricsLog(Path runDir, List<String> columns) {
         this.columns = List.copyOf(columns);
-        Path csvPath = runDir.resolve(CSV);
+        csvPath = runDir.resolve(CSV);
+        jsonlPath = runDir.resolve(JSONL);
         try {
             boolean fresh = !Files.exists(csvPath) || Files.size(csvPath) == 0;
             if (!fresh) {
                 String header = Files.newBufferedReader(csvPath, StandardCharsets.UTF_8).readLine();
                 if (!String.join(",", columns).equals(header))
-                    throw new IllegalStateException(csvPath + ": its columns differ from this run's (another model?); "
+                    throw new RunDirectoryException(csvPath + ": its columns differ from this run's (another model?); "
                             + "start a new run directory instead of appending");
             }
             csv = Files.newBufferedWriter(csvPath, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -68,6 +71,7 @@ public final class MetricsLog implements Closeable {
             else if (v instanceof Double d && !Double.isFinite(d)) json.put(c, d.toString());
             else json.set(c, JSON.valueToTree(v));
         }
+        long csvSize = size(csvPath), jsonlSize = size(jsonlPath);
         try {
             csv.write(String.join(",", cells));
             csv.newLine();
@@ -76,8 +80,24 @@ public final class MetricsLog implements Closeable {
             jsonl.newLine();
             jsonl.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append metrics: " + e.getMessage(), e);
+            if (!DiskFullException.isNoSpace(e)) throw new UncheckedIOException("cannot append metrics: " + e.getMessage(), e);
+            cutBack(csvSize, jsonlSize);
+            throw new DiskFullException(csvPath, e);
         }
+    }
+
+    /** After a full disk: close both writers (dropping what they still buffer), then cut off the torn row. */
+    private void cutBack(long csvSize, long jsonlSize) {
+        for (Closeable c : List.of(csv, jsonl)) try { c.close(); } catch (IOException ignored) { }
+        for (var f : Map.of(csvPath, csvSize, jsonlPath, jsonlSize).entrySet()) {
+            try (var ch = java.nio.channels.FileChannel.open(f.getKey(), StandardOpenOption.WRITE)) {
+                ch.truncate(f.getValue());
+            } catch (IOException ignored) { } // truncating frees space, so it does not fail for lack of it
+        }
+    }
+
+    private static long size(Path p) {
+        try { return Files.size(p); } catch (IOException e) { return 0; }
     }
 
     /**

@@ -30,7 +30,7 @@ public record RunDirectory(Path path) {
     /** A directory the user named: it must not already hold a run. */
     public static RunDirectory create(Path p) {
         if (Files.exists(p.resolve(MetricsLog.CSV)))
-            throw new IllegalArgumentException(p + " already holds a run (metrics.csv): choose another --run-dir, "
+            throw new RunDirectoryException(p + " already holds a run (metrics.csv): choose another --run-dir, "
                     + "or continue it with `margin-max resume " + p + "`");
         try {
             Files.createDirectories(p);

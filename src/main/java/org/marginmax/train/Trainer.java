@@ -2,6 +2,7 @@ package org.marginmax.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.marginmax.config.ConfigException;
 import org.marginmax.config.ConfigLoader;
 import org.marginmax.config.ExperimentConfig;
 import org.marginmax.data.DataSplit;
@@ -156,7 +157,7 @@ public final class Trainer {
     private EpochBatchIterator batches() {
         EpochBatchIterator batches = new EpochBatchIterator(data.train(), nchw(), cfg.train().batchSize(), cfg.seed());
         if (batches.batchesPerEpoch() == 0)
-            throw new UserInputException("train.batch_size " + cfg.train().batchSize() + " exceeds the "
+            throw new ConfigException("train.batch_size " + cfg.train().batchSize() + " exceeds the "
                     + data.train().size() + " training examples: lower it");
         return batches;
     }

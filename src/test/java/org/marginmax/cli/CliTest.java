@@ -42,6 +42,24 @@ class CliTest {
         }
     }
 
+    /** picocli lists a command by the first line of its description: that line must be a whole sentence. */
+    @Test void everyCommandSummaryInHelpIsOneWholeSentence() {
+        String help = captureOut(() -> assertThat(Main.run("--help")).isEqualTo(0)).replaceAll("\\s+", " ");
+        CommandLine cl = new CommandLine(new Main());
+        java.util.Deque<CommandLine> todo = new java.util.ArrayDeque<>(cl.getSubcommands().values());
+        int checked = 0;
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            if (c.getCommandName().equals("help")) continue;
+            String first = c.getCommandSpec().usageMessage().description()[0];
+            assertThat(first).as(c.getCommandName()).matches("[A-Z].*[^.]\\.").doesNotContain(". ");
+            if (c.getParent() == cl) assertThat(help).as(c.getCommandName()).contains(c.getCommandName() + " " + first);
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(13);
+    }
+
     @Test void describePrintsTheOrderAndTheParameterTable() {
         String out = captureOut(() -> assertThat(Main.run("describe", "experiments/paper-mnist-cnn-nobias-lossbased.yaml")).isEqualTo(0));
         assertThat(out).contains("conv1").contains("output").containsPattern("L\\s*[=:]\\s*4").containsIgnoringCase("homogeneous");

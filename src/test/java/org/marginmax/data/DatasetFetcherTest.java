@@ -102,7 +102,7 @@ class DatasetFetcherTest {
         Path dir = fetcher(files, "fashion-mnist").fetch("fashion-mnist", null);
         assertThat(dir).isEqualTo(tmp.resolve("cache/fashion-mnist"));
         assertThat(requests).contains("/a/train-images-idx3-ubyte.gz", "/b/train-images-idx3-ubyte.gz");
-        assertThat(log).anyMatch(l -> l.contains("HTTP 404"));
+        assertThat(log).anyMatch(l -> l.contains("HTTP status 404"));
         assertThat(IdxLayout.complete(dir)).isTrue();
     }
 
@@ -122,6 +122,31 @@ class DatasetFetcherTest {
         Path dir = dataDir.resolve("mnist");
         assertThat(dir.resolve(first.name())).doesNotExist();
         assertThat(leftovers(dir)).isEmpty();
+    }
+
+    /** Without a network every mirror says what failed, and the message says what to do instead. */
+    @Test
+    void eachFailedMirrorSaysWhatFailedAndTheMessageSaysWhatToDo() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        byte[] gz = "not served".getBytes();
+        RemoteFile file = new RemoteFile("train-images-idx3-ubyte.gz", gz.length, Sha256.of(gz), List.of(
+                url("/missing/train-images-idx3-ubyte.gz"),
+                URI.create("http://127.0.0.1:" + closedPort + "/train-images-idx3-ubyte.gz"),
+                URI.create("http://no-such-host.invalid/train-images-idx3-ubyte.gz")), null);
+        Path dataDir = tmp.resolve("data");
+        assertThatThrownBy(() -> fetcher(List.of(file), "mnist").fetch("mnist", dataDir))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("/missing/train-images-idx3-ubyte.gz: HTTP status 404")
+                .hasMessageContaining(":" + closedPort + "/train-images-idx3-ubyte.gz: connection refused")
+                .hasMessageContaining("invalid/train-images-idx3-ubyte.gz: unknown host no-such-host.invalid")
+                .hasMessageContaining("copy train-images-idx3-ubyte.gz by hand")
+                .hasMessageContaining("`margin-max data verify mnist --data-dir " + dataDir.toAbsolutePath() + "`")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("null").doesNotContain("\n"));
+        assertThat(log).anyMatch(l -> l.contains("failed from") && l.contains("HTTP status 404"));
+        assertThat(leftovers(dataDir.resolve("mnist"))).isEmpty();
     }
 
     @Test

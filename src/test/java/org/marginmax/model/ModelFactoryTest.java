@@ -154,7 +154,7 @@ class ModelFactoryTest {
     @Test
     void badShapesAreRejectedWithAMessageNamingTheFix() {
         assertThatThrownBy(() -> ModelFactory.build(Nets.spec("vgg16", "none", "float32"), 1, 28, 28, 10,
-                new LossL1(), 0.1, 1)).isInstanceOf(IllegalArgumentException.class)
+                new LossL1(), 0.1, 1)).isInstanceOf(org.marginmax.io.UserInputException.class)
                 .hasMessageContaining("vgg16").hasMessageContaining("32x32");
         assertThatThrownBy(() -> ModelFactory.build(Nets.spec("mlp", "none", "float32"), 1, 28, 28, 0,
                 new LossL1(), 0.1, 1)).isInstanceOf(IllegalArgumentException.class)

@@ -1,6 +1,6 @@
 package org.marginmax.report;
 
-import org.marginmax.cli.UserError;
+import org.marginmax.cli.Main;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -16,13 +16,7 @@ final class Cli {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(command);
         cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 2;
-            }
-            throw ex;
-        });
+        cl.setExecutionExceptionHandler(Main::reportUserError);
         int code = cl.execute(args);
         return new Result(code, err.toString());
     }

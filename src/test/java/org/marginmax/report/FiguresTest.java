@@ -158,7 +158,7 @@ class FiguresTest {
 
     @Test void notARunDirectoryIsAOneLineError() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunMetrics.read(tmp))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no metrics.csv");
+                .isInstanceOf(org.marginmax.io.UserInputException.class).hasMessageContaining("no metrics.csv");
     }
 
     /** The files as the robustness probe (robust/ProbeTables) writes them: norm statistics prefixed norm_, eps 0 = clean. */

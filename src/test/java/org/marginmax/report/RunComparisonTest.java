@@ -82,7 +82,7 @@ class RunComparisonTest {
     @Test void badEpochsAreAOneLineError() throws IOException {
         List<RunMetrics> runs = twoRuns();
         assertThatThrownBy(() -> RunComparison.of(runs, List.of("10", "final"), new ArrayList<>()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'final' is not an epoch");
+                .isInstanceOf(org.marginmax.io.UserInputException.class).hasMessageContaining("'final' is not an epoch");
     }
 
     @Test void compareCommandWritesTheChosenFormat() throws IOException {

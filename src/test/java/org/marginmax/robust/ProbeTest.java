@@ -204,7 +204,7 @@ class ProbeTest {
     @Test
     void anEpochWithoutACheckpointIsAnErrorListingTheAvailableOnes() {
         assertThatThrownBy(() -> probe(run, "1,7", pgd(), 0.1))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(org.marginmax.io.UserInputException.class)
                 .hasMessageContaining("no checkpoint at epoch 7").hasMessageContaining("available: 0, 1, 2, 3");
         assertThatThrownBy(() -> probe(run, "1,x", pgd(), 0.1)).hasMessageContaining("'x' is not an epoch");
         assertThatThrownBy(() -> new RobustnessProbe(ProbeProgress.quiet())
