@@ -3,6 +3,9 @@ package org.marginmax.backend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,33 +137,76 @@ public final class CudaProfileCards {
         return first;
     }
 
-    /** Runs nvidia-smi (10 s at most); empty if it is missing, fails or is too old to report compute_cap. */
-    static Optional<List<Card>> queryNvidiaSmi() {
+    /** How long nvidia-smi may take before it is killed and the cards count as "not checked". */
+    static final Duration NVIDIA_SMI_TIMEOUT = Duration.ofSeconds(10);
+
+    /** nvidia-smi's answer: the cards, or (cards empty) why there are none, e.g. "timed out after 10 s". */
+    record SmiResult(List<Card> cards, String problem) {
+        static SmiResult failed(String problem) { return new SmiResult(List.of(), problem); }
+    }
+
+    /**
+     * Runs {@code nvidia-smi}, found on {@code env}'s PATH, for at most {@code timeout}. Its output goes to a
+     * temporary file, not a pipe, so a hung nvidia-smi (a wedged driver does that) cannot block the read: the
+     * timeout always fires, and then the process and its children are killed.
+     */
+    static SmiResult queryNvidiaSmi(Map<String, String> env, Duration timeout) {
+        Optional<Path> exe = onPath("nvidia-smi", env.get("PATH"));
+        if (exe.isEmpty()) return SmiResult.failed("nvidia-smi not on PATH");
+        Path out = null;
+        Process p = null;
         try {
-            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=index,uuid,name,compute_cap", "--format=csv,noheader")
-                    .redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            if (p.exitValue() != 0) return Optional.empty();
-            List<Card> cards = parseNvidiaSmi(new String(out, StandardCharsets.UTF_8));
-            return cards.isEmpty() ? Optional.empty() : Optional.of(cards);
+            out = Files.createTempFile("nvidia-smi", ".csv");
+            p = new ProcessBuilder(exe.get().toString(), "--query-gpu=index,uuid,name,compute_cap", "--format=csv,noheader")
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
+            p.getOutputStream().close();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                return SmiResult.failed(exe.get() + " did not answer within " + timeout.toSeconds() + " s (killed)");
+            if (p.exitValue() != 0) return SmiResult.failed(exe.get() + " exited with " + p.exitValue());
+            List<Card> cards = parseNvidiaSmi(Files.readString(out, StandardCharsets.UTF_8));
+            return cards.isEmpty() ? SmiResult.failed(exe.get() + " listed no card with compute_cap (driver too old?)")
+                    : new SmiResult(cards, null);
         } catch (IOException e) {
-            return Optional.empty();
+            return SmiResult.failed("nvidia-smi failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return SmiResult.failed("interrupted while waiting for nvidia-smi");
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a temporary file; nothing to do
+                }
+            }
         }
+    }
+
+    /**
+     * The executable {@code name} in the directories of {@code path}. Resolved here rather than by
+     * ProcessBuilder, which searches the JVM's own PATH whatever the child environment says.
+     */
+    static Optional<Path> onPath(String name, String path) {
+        if (path == null) return Optional.empty();
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
+        }
+        return Optional.empty();
     }
 
     /** The preflight as {@link CudaProfile#applyBeforeBackend()} runs it; a note on what was checked, or an error. */
     static String preflight(String backend, Map<String, String> env) {
         if (!"11.6".equals(backend)) return "cards not checked before start-up (no known code list for CUDA " + backend + ")";
-        Optional<List<Card>> cards = queryNvidiaSmi();
-        if (cards.isEmpty()) return "cards not checked before start-up (nvidia-smi unavailable or without compute_cap)";
-        List<Card> seen = visible(cards.get(), env.get("CUDA_VISIBLE_DEVICES"));
+        SmiResult smi = queryNvidiaSmi(env, NVIDIA_SMI_TIMEOUT);
+        if (smi.cards().isEmpty()) return "cards not checked before start-up (" + smi.problem() + ")";
+        List<Card> seen = visible(smi.cards(), env.get("CUDA_VISIBLE_DEVICES"));
         if (seen.isEmpty()) return "cards not checked before start-up (CUDA_VISIBLE_DEVICES matches no nvidia-smi card)";
         Optional<String> problem = preflightMessage(backend, seen);
         if (problem.isPresent()) throw new CudaProfileException(problem.get());
