@@ -135,6 +135,7 @@ public record BackendInfo(String backend, String backendClass, String nativeClas
                 + bytes(memory.physicalAvailable()) + " available");
         line(sb, "versions", "DL4J " + or(versions.dl4j()) + ", ND4J " + or(versions.nd4j()) + ", JavaCPP "
                 + or(versions.javacpp()) + ", Java " + versions.java() + ", " + versions.os());
+        line(sb, "DL4J shortcuts", Dl4jVersion.check().summary());
         line(sb, "oneDNN", (oneDnn.available() ? "available" : "unavailable") + " (" + oneDnn.reason() + "); layer helpers "
                 + (oneDnn.enabled() ? "enabled" : "not enabled"));
         for (String kind : List.of("conv", "pooling")) {
