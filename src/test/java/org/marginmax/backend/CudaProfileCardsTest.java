@@ -116,4 +116,13 @@ class CudaProfileCardsTest {
                 .getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null;
         assertThat(CudaProfileCards.packagedCudaBackend().isPresent()).isEqualTo(cudaOnClasspath);
     }
+
+    @Test void infoSaysPerCardWhetherTheLoadedBackendHasCodeForIt() {
+        BackendInfo.Device h100 = new BackendInfo.Device(0, "NVIDIA H100 80GB HBM3", null, null, "9.0");
+        BackendInfo.Device a100 = new BackendInfo.Device(1, "NVIDIA A100-SXM4-80GB", null, null, "8.0");
+        assertThat(BackendInfo.cardCode("11.6", h100)).contains("cannot run", "-Pcuda-12.3");
+        assertThat(BackendInfo.cardCode("11.6", a100)).contains("has code for compute capability 8.0");
+        assertThat(BackendInfo.cardCode("12.3", h100)).contains("not checked", "12.3");
+        assertThat(BackendInfo.cardCode(null, a100)).contains("not checked");
+    }
 }
