@@ -1,7 +1,6 @@
 package org.marginmax.model;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -11,10 +10,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
-import java.io.UncheckedIOException;
 import java.util.Collection;
 
 /**
@@ -38,16 +34,9 @@ public class MarginOutputLayer extends OutputLayer {
 
     /** The same layer as {@code built}, copied through DL4J's own configuration JSON so no setting is lost. */
     public static MarginOutputLayer of(OutputLayer built) {
-        ObjectMapper mapper = NeuralNetConfiguration.mapper();
-        ObjectNode tree = mapper.valueToTree(built);
-        tree.put("@class", MarginOutputLayer.class.getName());
-        try {
-            MarginOutputLayer copy = (MarginOutputLayer) mapper.treeToValue(tree, Layer.class);
-            copy.setLossFn(built.getLossFn()); // the very loss object: the trainer moves its log-frame
-            return copy;
-        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException("cannot copy the output layer configuration", e);
-        }
+        MarginOutputLayer copy = LayerWiring.copyAs(built, MarginOutputLayer.class);
+        copy.setLossFn(built.getLossFn()); // the very loss object: the trainer moves its log-frame
+        return copy;
     }
 
     @Override
