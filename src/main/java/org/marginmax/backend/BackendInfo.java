@@ -122,9 +122,12 @@ public record BackendInfo(String backend, String backendClass, String nativeClas
         line(sb, "native build", or(nativeClassifier) + (buildInfo.isEmpty() ? "" : "  [" + String.join("; ", buildInfo) + "]"));
         line(sb, "BLAS", or(blasVendor));
         if (devices.isEmpty()) line(sb, "devices", "CPU only");
-        for (Device d : devices)
+        String cudaBackend = CudaProfileCards.packagedCudaBackend().orElse(null);
+        for (Device d : devices) {
             line(sb, "device " + d.index(), d.name() + ", compute capability " + or(d.computeCapability())
                     + ", memory " + bytes(d.totalBytes()) + " total, " + bytes(d.freeBytes()) + " free");
+            line(sb, "GPU code", cardCode(cudaBackend, d));
+        }
         line(sb, "threads", threads.processors() + " processors; OMP_NUM_THREADS=" + or(threads.ompNumThreads())
                 + ", OMP_WAIT_POLICY=" + or(threads.ompWaitPolicy()) + "; ND4J max threads " + or(threads.nd4jMaxThreads())
                 + " (master " + or(threads.nd4jMasterThreads()) + "), OpenMP " + or(threads.ompThreads())
@@ -135,6 +138,7 @@ public record BackendInfo(String backend, String backendClass, String nativeClas
                 + bytes(memory.physicalAvailable()) + " available");
         line(sb, "versions", "DL4J " + or(versions.dl4j()) + ", ND4J " + or(versions.nd4j()) + ", JavaCPP "
                 + or(versions.javacpp()) + ", Java " + versions.java() + ", " + versions.os());
+        line(sb, "DL4J shortcuts", Dl4jVersion.check().summary());
         line(sb, "oneDNN", (oneDnn.available() ? "available" : "unavailable") + " (" + oneDnn.reason() + "); layer helpers "
                 + (oneDnn.enabled() ? "enabled" : "not enabled"));
         for (String kind : List.of("conv", "pooling")) {
@@ -147,6 +151,14 @@ public record BackendInfo(String backend, String backendClass, String nativeClas
             line(sb, "oneDNN " + kind, value);
         }
         return sb.toString();
+    }
+
+    /** Whether the loaded backend has code for the card, by the table in {@link CudaProfileCards}. */
+    static String cardCode(String cudaBackend, Device d) {
+        if (cudaBackend == null || !CudaProfileCards.CUBINS.containsKey(cudaBackend))
+            return "not checked (no inspected code list for CUDA " + or(cudaBackend) + "; see the native build line)";
+        return CudaProfileCards.unsupportedCardMessage(cudaBackend, d.name(), d.computeCapability())
+                .orElse("the CUDA " + cudaBackend + " backend has code for compute capability " + or(d.computeCapability()));
     }
 
     private static List<Device> devices(Properties env) {

@@ -206,6 +206,11 @@ public final class CudaProfile {
             applied.add("periodic GC off");
         }
 
+        long budget = limit > 0 ? limit : total == null ? 0 : total;
+        StatisticsChunk.useCuda(budget);
+        applied.add(StatisticsChunk.describe(budget > 0 ? budget : null) + " (bounded by "
+                + (budget > 0 ? gib(budget) : "nothing: card memory unknown") + ")");
+
         Nd4j.getEnvironment().allowHelpers(spec.cudnn());
         String build = Nd4j.getBackend().buildInfo();
         boolean hasCudnn = build != null && build.contains("HAVE_CUDNN");

@@ -1,6 +1,5 @@
 package org.marginmax.backend;
 
-import org.deeplearning4j.config.DL4JSystemProperties;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -11,9 +10,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
-import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
-import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
-import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,7 +44,9 @@ import java.util.Map;
  * It applies to the CPU backend with a oneDNN build only (classifier {@code linux-x86_64-onednn*}, build info
  * {@code HAVE_ONEDNN}); on CUDA nothing is changed, because there the property would make DL4J look for the cuDNN
  * helper classes of {@code deeplearning4j-cuda}, which is not published for M2.1. CPU-only classes are reached by
- * reflection, so the CUDA build compiles.
+ * reflection, so the CUDA build compiles; so are DL4J's M2.1 helper classes (BaseMKLDNNHelper, MKLDNNConvHelper,
+ * MKLDNNSubsamplingHelper), which later DL4J releases may not have. On any release but M2.1 nothing is switched on
+ * ({@link Dl4jVersion}).
  *
  * <p>Scope on CPU: the conv helper runs the forward pass ({@code conv2d}) and backprop ({@code conv2d_bp}); the pooling
  * helper runs backprop only ({@code SubsamplingLayer.activate} calls the {@code maxpool2d} op directly, which libnd4j
@@ -58,7 +56,9 @@ import java.util.Map;
  */
 public final class OneDnn {
     /** DL4J's switch for all layer helpers; its default value {@code true} turns them off. */
-    public static final String HELPERS_DISABLE_PROPERTY = DL4JSystemProperties.DISABLE_HELPER_PROPERTY;
+    public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable"; // DL4JSystemProperties.DISABLE_HELPER_PROPERTY in M2.1
+    static final String CONV_HELPER = "MKLDNNConvHelper", POOLING_HELPER = "MKLDNNSubsamplingHelper";
+    private static final String MKLDNN_BASE_HELPER = "org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper";
 
     private static final Logger log = LoggerFactory.getLogger(OneDnn.class);
     private static final String CPU_ENVIRONMENT = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment";
@@ -81,8 +81,8 @@ public final class OneDnn {
     public record HelperStatus(int index, String layer, String kind, String helper, int fallbacks) {
         /** True if this layer has its oneDNN helper and has not fallen back from it. */
         public boolean oneDnn() {
-            return fallbacks == 0 && ("conv".equals(kind) && MKLDNNConvHelper.class.getSimpleName().equals(helper)
-                    || "pooling".equals(kind) && MKLDNNSubsamplingHelper.class.getSimpleName().equals(helper));
+            return fallbacks == 0 && ("conv".equals(kind) && CONV_HELPER.equals(helper)
+                    || "pooling".equals(kind) && POOLING_HELPER.equals(helper));
         }
     }
 
@@ -125,13 +125,18 @@ public final class OneDnn {
             log.debug("oneDNN layer helpers off: -D{}=true was given", HELPERS_DISABLE_PROPERTY);
             return false;
         }
+        Dl4jVersion.Status version = Dl4jVersion.check();
+        if (!version.tested()) {
+            log.warn("DL4J shortcuts: {}", version.summary());
+            return false;
+        }
         Availability a = check();
         if (!a.available()) {
             log.debug("oneDNN layer helpers off: {}", a.reason());
             return false;
         }
         System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
-        if (!BaseMKLDNNHelper.mklDnnEnabled()) {
+        if (!mklDnnEnabled()) {
             System.clearProperty(HELPERS_DISABLE_PROPERTY);
             log.warn("oneDNN layer helpers off: DL4J's BaseMKLDNNHelper.mklDnnEnabled() is false even with the"
                     + " org.nd4j.nativeblas.Nd4jCpu shim (has DL4J's lookup changed?)");
@@ -152,6 +157,15 @@ public final class OneDnn {
             Class<?> env = Class.forName(CPU_ENVIRONMENT);
             Object instance = env.getMethod("getInstance").invoke(null);
             return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** DL4J M2.1's own check, {@code BaseMKLDNNHelper.mklDnnEnabled()}, by reflection; false if it is missing. */
+    private static boolean mklDnnEnabled() {
+        try {
+            return (Boolean) Class.forName(MKLDNN_BASE_HELPER).getMethod("mklDnnEnabled").invoke(null);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return false;
         }

@@ -29,6 +29,12 @@ public abstract class FramedLoss implements ILossFunction, MarginLoss {
 
     private double logFrame;
 
+    /** Σ_n frame loss of the last {@link #computeGradient} batch, kept for the output layer's score; see below. */
+    @JsonIgnore
+    private transient double gradientLossSum;
+    @JsonIgnore
+    private transient boolean gradientLossSumSet;
+
     @JsonIgnore
     public double getLogFrame() { return logFrame; }
 
@@ -68,7 +74,23 @@ public abstract class FramedLoss implements ILossFunction, MarginLoss {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        return evaluate(labels, preOutput, activationFn, mask, true).gradient;
+        Evaluation e = evaluate(labels, preOutput, activationFn, mask, true);
+        double sum = 0;
+        for (double l : e.loss) sum += l;
+        gradientLossSum = sum;
+        gradientLossSumSet = true;
+        return e.gradient;
+    }
+
+    /**
+     * The summed (masked) frame loss that the last {@link #computeGradient} call computed along with the gradient,
+     * the value {@code computeScore(..., average=false)} returns for the same arguments; NaN if there was no call
+     * since the last take. Lets an output layer score an iteration without a second pass over the margins.
+     */
+    public double takeGradientLossSum() {
+        double s = gradientLossSumSet ? gradientLossSum : Double.NaN;
+        gradientLossSumSet = false;
+        return s;
     }
 
     @Override

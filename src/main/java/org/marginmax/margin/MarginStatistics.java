@@ -1,6 +1,7 @@
 package org.marginmax.margin;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.marginmax.backend.StatisticsChunk;
 import org.marginmax.loss.LogSpace;
 import org.marginmax.loss.MarginLoss;
 import org.marginmax.loss.MarginLosses;
@@ -24,11 +25,10 @@ public final class MarginStatistics {
     private NhwcInferenceTwin twin;
 
     /**
-     * Examples per forward pass of the statistics pass. Measured with {@code bench} on the paper's CNN (2 cores,
-     * oneDNN): chunks of 100-250 took 2.0 s for 10,000 digits, 500 took 3.6 s, 1,000 3.8 s, 2,500 5.3 s (the
-     * activations of small chunks stay in cache); the MLP is fastest in large chunks.
+     * Examples per forward pass of the statistics pass, per backend: {@link StatisticsChunk} (250 for CNNs and 5,000
+     * for MLPs on CPU, larger on CUDA within the profile's memory; -Dmarginmax.statistics.chunk=N overrides).
      */
-    public static int chunkFor(boolean convolutional) { return convolutional ? 250 : 5000; }
+    public static int chunkFor(boolean convolutional) { return StatisticsChunk.forNetwork(convolutional); }
 
     /** @param chunk examples per forward pass: see {@link #chunkFor} */
     public MarginStatistics(NetworkStructure structure, MarginLoss loss, int chunk) {

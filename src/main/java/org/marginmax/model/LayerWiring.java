@@ -24,4 +24,21 @@ final class LayerWiring {
         layer.setConf(netConf);
         return layer;
     }
+
+    /**
+     * {@code built} as an instance of the subclass {@code type}, copied through DL4J's own configuration JSON so no
+     * setting is lost (the copy's saved configuration names {@code type}).
+     */
+    static <T extends org.deeplearning4j.nn.conf.layers.Layer> T copyAs(org.deeplearning4j.nn.conf.layers.Layer built,
+                                                                          Class<T> type) {
+        org.nd4j.shade.jackson.databind.ObjectMapper mapper = NeuralNetConfiguration.mapper();
+        org.nd4j.shade.jackson.databind.node.ObjectNode tree = mapper.valueToTree(built);
+        tree.put("@class", type.getName());
+        try {
+            return type.cast(mapper.treeToValue(tree, org.deeplearning4j.nn.conf.layers.Layer.class));
+        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException("cannot copy the " + built.getClass().getSimpleName()
+                    + " configuration as " + type.getSimpleName(), e);
+        }
+    }
 }

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.marginmax.loss.FramedLoss;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 import java.util.Objects;
@@ -135,7 +136,8 @@ public final class ModelFactory {
     static boolean isBuiltKind(org.deeplearning4j.nn.conf.layers.Layer conf) {
         Class<?> kind = conf.getClass();
         return kind == ConvolutionLayer.class || kind == InputConvolutionLayer.class || kind == SubsamplingLayer.class
-                || kind == DenseLayer.class || kind == ReluDenseLayer.class || kind == OutputLayer.class;
+                || kind == DenseLayer.class || kind == ReluDenseLayer.class || kind == OutputLayer.class
+                || kind == MarginOutputLayer.class;
     }
 
     static DataType dataType(ModelSpec spec) {
@@ -190,12 +192,14 @@ public final class ModelFactory {
         }
 
         void output(int numOutputs, ILossFunction loss) {
-            list.layer(index++, new OutputLayer.Builder(loss)
+            OutputLayer built = new OutputLayer.Builder(loss)
                     .name("output")
                     .nOut(numOutputs)
                     .activation(Activation.IDENTITY)
                     .hasBias(bias.hasBias(weightIndex++))
-                    .build());
+                    .build();
+            // margin-max losses: one loss evaluation per iteration (MarginOutputLayer); others: DL4J's own layer
+            list.layer(index++, loss instanceof FramedLoss ? MarginOutputLayer.of(built) : built);
         }
     }
 }

@@ -1,7 +1,5 @@
 package org.marginmax.model;
 
-import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -17,7 +15,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.UncheckedIOException;
 import java.util.Collection;
 
 /**
@@ -45,14 +42,7 @@ public class ReluDenseLayer extends DenseLayer {
 
     /** The same layer as {@code built}, copied through DL4J's own configuration JSON so no setting is lost. */
     public static ReluDenseLayer of(DenseLayer built) {
-        ObjectMapper mapper = NeuralNetConfiguration.mapper();
-        ObjectNode tree = mapper.valueToTree(built);
-        tree.put("@class", ReluDenseLayer.class.getName());
-        try {
-            return (ReluDenseLayer) mapper.treeToValue(tree, Layer.class);
-        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException("cannot copy the dense layer configuration", e);
-        }
+        return LayerWiring.copyAs(built, ReluDenseLayer.class);
     }
 
     @Override
