@@ -156,7 +156,7 @@ public final class RobustnessProbe {
     public static int autoBatch(boolean convolutional) { return convolutional ? 100 : 500; }
 
     /** A checkpoint as a network, or an IllegalArgumentException saying why it cannot be attacked. */
-    private static MultiLayerNetwork restore(Checkpoints.Entry c, MultiLayerNetwork fresh) {
+    public static MultiLayerNetwork restore(Checkpoints.Entry c, MultiLayerNetwork fresh) {
         if (!Sha256.ofFile(c.model()).equals(c.info().modelSha256()))
             throw new IllegalArgumentException(c.model() + " is corrupt (its SHA-256 differs from "
                     + c.state().getFileName() + ")");
@@ -171,7 +171,7 @@ public final class RobustnessProbe {
         return net;
     }
 
-    private static ExperimentConfig readConfig(Path runDir) {
+    public static ExperimentConfig readConfig(Path runDir) {
         Path f = runDir.resolve(RunDirectory.CONFIG);
         if (!Files.isRegularFile(f))
             throw new IllegalArgumentException(runDir + " is not a run directory (no " + RunDirectory.CONFIG

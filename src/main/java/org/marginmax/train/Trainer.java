@@ -123,7 +123,7 @@ public final class Trainer {
         MarginStatistics statistics = new MarginStatistics(structure, loss, MarginStatistics.chunkFor(nchw));
         EpochBatchIterator batches = new EpochBatchIterator(train, nchw, cfg.train().batchSize(), cfg.seed());
         MarginListener listener = new MarginListener(statistics, trainX, trainY, testX, testY,
-                cfg.train().lr().maxLoss(), batches::stopEarly);
+                cfg.train().lr().maxLoss(), batches::stopEarly, cfg.train().alignmentPeriod(), batches::epoch);
         MarginTracker tracker = new MarginTracker(statistics);
         net.setListeners(listener);
         if (batches.batchesPerEpoch() == 0)
