@@ -125,11 +125,16 @@ public final class KktAnalysis {
                 }
             }
             status.accept("gradients of " + p + " pairs");
+            long t0 = System.nanoTime();
             long every = Math.max(1, p / 20);
             PairGram.Result g = PairGram.compute(net, xs, example, eps, thetaT, settings.chunk(),
                     done -> { if (done % every == 0) status.accept("gradients " + done + "/" + p); });
-            status.accept("NNLS on " + p + " pairs");
+            status.accept(String.format(java.util.Locale.ROOT, "NNLS on %d pairs (gradients and Gram matrix took %.1f s)",
+                    p, (System.nanoTime() - t0) / 1e9));
+            long t1 = System.nanoTime();
             Nnls.Solution s = Nnls.solve(g.k(), g.b(), p);
+            status.accept(String.format(java.util.Locale.ROOT, "NNLS: %d iterations, %.1f s", s.iterations(),
+                    (System.nanoTime() - t1) / 1e9));
             double[] lambda = s.lambda();
 
             double quad = thetaSq;

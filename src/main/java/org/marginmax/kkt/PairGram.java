@@ -63,7 +63,7 @@ final class PairGram {
             int e = example[a];
             net.backprop(KktNetwork.rows(x, e, e + 1), epsilons.getRow(a, true));
             INDArray flat = net.flatGradient();
-            b[a] = theta.mul(flat).sumNumber().doubleValue();
+            b[a] = Nd4j.getBlasWrapper().dot(theta.reshape(flat.length()), flat.reshape(flat.length()));
             long offset = 0;
             for (int l = 0; l < nl; l++) {
                 WeightLayer w = layers.get(l);
