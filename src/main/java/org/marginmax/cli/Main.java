@@ -13,7 +13,7 @@ import java.util.Optional;
 @Command(name = "margin-max", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Lyu & Li (ICLR 2020): gradient descent maximizes the margin of homogeneous networks, on DL4J.",
         subcommands = {TrainCommand.class, ResumeCommand.class, CheckpointsCommand.class, DescribeCommand.class,
-                ProbeCommand.class, PlotCommand.class, CompareCommand.class, ExportCommand.class, DataCommand.class, InfoCommand.class, BenchCommand.class,
+                ProbeCommand.class, KktCommand.class, PlotCommand.class, CompareCommand.class, ExportCommand.class, DataCommand.class, InfoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

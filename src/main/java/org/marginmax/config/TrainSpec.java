@@ -8,9 +8,24 @@ package org.marginmax.config;
  * @param lr         learning-rate schedule
  * @param statsEvery compute the full-set statistics every k epochs (constant schedule only; loss-based needs
  *                   them every epoch for its go/back decision)
+ * @param alignmentEvery the metrics column {@code alignment} = cos(θ, −∇ℒ) every k epochs (default 10, 0 = off;
+ *                   kept null at the default, so that configs without the key keep their hashes)
  */
-public record TrainSpec(Integer epochs, Integer batchSize, LearningRateSpec lr, Integer statsEvery) {
+public record TrainSpec(Integer epochs, Integer batchSize, LearningRateSpec lr, Integer statsEvery,
+                        Integer alignmentEvery) {
+    public static final int DEFAULT_ALIGNMENT_EVERY = 10;
+
+    public TrainSpec(Integer epochs, Integer batchSize, LearningRateSpec lr, Integer statsEvery) {
+        this(epochs, batchSize, lr, statsEvery, null);
+    }
+
+    /** Epochs between alignment measurements; 0 for none. */
+    public int alignmentPeriod() { return alignmentEvery == null ? DEFAULT_ALIGNMENT_EVERY : alignmentEvery; }
+
     public TrainSpec {
+        if (alignmentEvery != null && alignmentEvery < 0)
+            throw new IllegalArgumentException("train.alignment_every must be >= 0 (0 = off), got " + alignmentEvery);
+        if (alignmentEvery != null && alignmentEvery == DEFAULT_ALIGNMENT_EVERY) alignmentEvery = null;
         if (epochs == null) throw new IllegalArgumentException("train.epochs is required");
         if (epochs < 0) throw new IllegalArgumentException("train.epochs must be >= 0, got " + epochs);
         if (batchSize == null) batchSize = 100;

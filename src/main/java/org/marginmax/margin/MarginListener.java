@@ -18,6 +18,8 @@ public final class MarginListener extends BaseTrainingListener {
     private final int[] testLabels;
     private final double maxBatchLoss;
     private final Runnable abortEpoch;
+    private final int alignmentEvery;
+    private final java.util.function.IntSupplier epoch;
 
     private boolean measureThisEpoch = true;
     private EpochMeasurement latest;
@@ -25,6 +27,18 @@ public final class MarginListener extends BaseTrainingListener {
 
     public MarginListener(MarginStatistics statistics, INDArray trainFeatures, int[] trainLabels,
                           INDArray testFeatures, int[] testLabels, double maxBatchLoss, Runnable abortEpoch) {
+        this(statistics, trainFeatures, trainLabels, testFeatures, testLabels, maxBatchLoss, abortEpoch, 0, () -> 0);
+    }
+
+    /**
+     * @param alignmentEvery measure the alignment cos(θ, −∇ℒ) on epochs divisible by this (0: never)
+     * @param epoch          the epoch being trained (0 before training)
+     */
+    public MarginListener(MarginStatistics statistics, INDArray trainFeatures, int[] trainLabels,
+                          INDArray testFeatures, int[] testLabels, double maxBatchLoss, Runnable abortEpoch,
+                          int alignmentEvery, java.util.function.IntSupplier epoch) {
+        this.alignmentEvery = alignmentEvery;
+        this.epoch = epoch;
         this.statistics = statistics;
         this.trainFeatures = trainFeatures;
         this.trainLabels = trainLabels;
@@ -71,6 +85,33 @@ public final class MarginListener extends BaseTrainingListener {
         SetStatistics train = statistics.evaluate(net, trainFeatures, trainLabels, true);
         SetStatistics test = testLabels.length == 0 ? null : statistics.evaluate(net, testFeatures, testLabels, false);
         ParameterNorms norms = statistics.norms(net);
-        return new EpochMeasurement(train, test, norms, (System.nanoTime() - t0) / 1e9);
+        Double alignment = alignmentEvery > 0 && epoch.getAsInt() % alignmentEvery == 0 ? alignment(net) : null;
+        return new EpochMeasurement(train, test, norms, (System.nanoTime() - t0) / 1e9, alignment);
+    }
+
+    /**
+     * cos(θ, −∇ℒ(θ)) over the full training set: the training loss's own gradient (DL4J's backprop of the output
+     * layer's loss, in frame units: the direction is the same), summed over chunks in float64. θ is every parameter.
+     */
+    public double alignment(MultiLayerNetwork net) {
+        int n = trainLabels.length, outputs = (int) net.getOutputLayer().getParam("W").size(1);
+        int chunk = statistics.chunk();
+        INDArray g = null;
+        for (int from = 0; from < n; from += chunk) {
+            int to = Math.min(n, from + chunk);
+            INDArray labels = org.nd4j.linalg.factory.Nd4j.zeros(net.params().dataType(), to - from, outputs);
+            for (int i = from; i < to; i++) {
+                if (outputs == 1) labels.putScalar(i - from, 0, trainLabels[i]);
+                else labels.putScalar(i - from, trainLabels[i], 1.0);
+            }
+            INDArray x = trainFeatures.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to));
+            INDArray part = net.calculateGradients(x, labels, null, null).getFirst().gradient()
+                    .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            g = g == null ? part.dup() : g.addi(part);
+        }
+        INDArray theta = net.params().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).reshape(g.length());
+        g = g.reshape(g.length());
+        double dot = -theta.mul(g).sumNumber().doubleValue();
+        return dot / Math.sqrt(theta.mul(theta).sumNumber().doubleValue() * g.mul(g).sumNumber().doubleValue());
     }
 }

@@ -41,6 +41,9 @@ public final class MarginStatistics {
 
     public MarginLoss loss() { return loss; }
 
+    /** Examples per forward pass. */
+    public int chunk() { return chunk; }
+
     /**
      * @param features inputs in the network's layout, first dimension the examples
      * @param labels   labels as {@link MarginLoss#labelsOf} gives them

@@ -36,7 +36,7 @@ public final class MarginTracker {
                 "normalized_margin_product", "smoothed_margin"));
         for (int k = 1; k <= 7; k++) c.add("support_" + k);
         c.addAll(List.of("separated", "epochs_since_separation", "smoothed_margin_decreases", "rollbacks", "lr",
-                "log10_real_lr", "log_frame", "train_seconds", "stats_seconds", "wall_seconds"));
+                "log10_real_lr", "log_frame", "train_seconds", "stats_seconds", "wall_seconds", "alignment"));
         return c;
     }
 
@@ -96,6 +96,7 @@ public final class MarginTracker {
         r.put("train_seconds", trainSeconds);
         r.put("stats_seconds", m.seconds());
         r.put("wall_seconds", wallSeconds);
+        r.put("alignment", m.alignment());
         return r;
     }
 }

@@ -65,6 +65,9 @@ public final class ModelFactory {
         MultiLayerNetwork net = new MultiLayerNetwork(
                 configuration(spec, channels, height, width, numOutputs, loss, learningRate, seed));
         net.init();
+        if (spec.weightScale() != 1) // model.init_scale: the initial weights (biases start at zero) times the factor
+            for (org.deeplearning4j.nn.api.Layer l : net.getLayers())
+                if (l.paramTable().containsKey(WeightLayer.WEIGHT_KEY)) l.getParam(WeightLayer.WEIGHT_KEY).muli(spec.weightScale());
         return net;
     }
 

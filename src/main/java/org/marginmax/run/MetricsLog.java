@@ -26,23 +26,29 @@ public final class MetricsLog implements Closeable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final List<String> columns;
+    private final List<String> dropped; // newer columns a resumed older run does not have
     private final BufferedWriter csv;
     private final BufferedWriter jsonl;
     private final Path csvPath;
     private final Path jsonlPath;
 
     public MetricsLog(Path runDir, List<String> columns) {
-        this.columns = List.copyOf(columns);
         csvPath = runDir.resolve(CSV);
         jsonlPath = runDir.resolve(JSONL);
+        List<String> kept = List.copyOf(columns);
         try {
             boolean fresh = !Files.exists(csvPath) || Files.size(csvPath) == 0;
             if (!fresh) {
                 String header = Files.newBufferedReader(csvPath, StandardCharsets.UTF_8).readLine();
-                if (!String.join(",", columns).equals(header))
+                List<String> old = header == null ? List.of() : List.of(header.split(",", -1));
+                if (old.size() < columns.size() && columns.subList(0, old.size()).equals(old))
+                    kept = old; // an older run: it keeps its own header, the newer columns are left out
+                else if (!String.join(",", columns).equals(header))
                     throw new RunDirectoryException(csvPath + ": its columns differ from this run's (another model?); "
                             + "start a new run directory instead of appending");
             }
+            this.columns = kept;
+            this.dropped = columns.subList(kept.size(), columns.size());
             csv = Files.newBufferedWriter(csvPath, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             jsonl = Files.newBufferedWriter(runDir.resolve(JSONL), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -61,7 +67,7 @@ public final class MetricsLog implements Closeable {
     /** Appends one row (keys must be among the columns; missing ones are left empty) and flushes both files. */
     public void append(Map<String, ?> row) {
         for (String k : row.keySet())
-            if (!columns.contains(k)) throw new IllegalArgumentException("metrics row has unknown column " + k);
+            if (!columns.contains(k) && !dropped.contains(k)) throw new IllegalArgumentException("metrics row has unknown column " + k);
         List<String> cells = new ArrayList<>(columns.size());
         ObjectNode json = JSON.createObjectNode();
         for (String c : columns) {

@@ -167,7 +167,7 @@ public final class Trainer {
         INDArray testX = test.size() == 0 ? null : test.features(nchw());
         int[] testY = test.size() == 0 ? new int[0] : loss.labelsOf(test.labelMatrix());
         return new MarginListener(statistics, train.features(nchw()), loss.labelsOf(train.labelMatrix()), testX, testY,
-                cfg.train().lr().maxLoss(), batches::stopEarly);
+                cfg.train().lr().maxLoss(), batches::stopEarly, cfg.train().alignmentPeriod(), batches::epoch);
     }
 
     private boolean nchw() { return ModelFactory.nchw(cfg.model()); }

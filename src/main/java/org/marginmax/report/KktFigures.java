@@ -1,0 +1,81 @@
+package org.marginmax.report;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Figures from {@code RUN_DIR/kkt/kkt.csv} (written by {@code margin-max kkt}): kkt_eps and 1 − alignment against
+ * epoch on a log axis, and the margin distribution (quantiles of q_n/ρ^L, train and test) per checkpoint. Runs
+ * without a kkt table give no figure.
+ */
+public final class KktFigures {
+    private KktFigures() {}
+
+    public static final String CSV = "kkt/kkt.csv";
+
+    public static List<Figure> build(List<Path> runDirs, List<String> labels) {
+        List<Figure> out = new ArrayList<>();
+        XYChart residual = chart("KKT residual and alignment", "epoch", "kkt_eps, 1 - alignment (log)");
+        residual.getStyler().setYAxisLogarithmic(true);
+        XYChart margins = chart("Margin distribution per checkpoint", "epoch", "quantile of q_n / rho^L");
+        int seriesCount = 0, marginCount = 0;
+        for (int i = 0; i < runDirs.size(); i++) {
+            Path f = runDirs.get(i).resolve(CSV);
+            if (!Files.isRegularFile(f)) continue;
+            CsvTable t = CsvTable.read(f);
+            String run = runDirs.size() == 1 ? "" : labels.get(i) + ": ";
+            double[] epoch = t.numbers("epoch");
+            seriesCount += add(residual, run + "kkt_eps", epoch, t.numbers("kkt_eps"), true, i);
+            double[] a = t.numbers("alignment");
+            double[] gap = new double[a.length];
+            for (int k = 0; k < a.length; k++) gap[k] = 1 - a[k];
+            seriesCount += add(residual, run + "1 - alignment", epoch, gap, true, i);
+            for (String q : new String[]{"01", "10", "50"}) {
+                marginCount += add(margins, run + "train q" + q, epoch, t.numbers("margin_q" + q), false, i);
+                if (t.has("test_margin_q" + q))
+                    marginCount += add(margins, run + "test q" + q, epoch, t.numbers("test_margin_q" + q), false, i);
+            }
+        }
+        if (seriesCount > 0)
+            out.add(new Figure("kkt-residual", residual, List.of("kkt_eps = min over lambda >= 0 of ||theta~ - sum "
+                    + "lambda_a grad q_a|| / ||theta~|| (Lyu & Li, App. C); alignment = cos(theta, -grad L). Both "
+                    + "tend to 0 as the direction approaches a KKT point of the max-margin problem. See docs/KKT.md.")));
+        if (marginCount > 0)
+            out.add(new Figure("kkt-margins", margins, List.of("Quantiles 1%, 10%, 50% of the normalized margins "
+                    + "q_n / rho^L over the training and test sets, per checkpoint.")));
+        return out;
+    }
+
+    private static XYChart chart(String title, String x, String y) {
+        XYChart c = new XYChart(900, 520);
+        c.setTitle(title);
+        c.setXAxisTitle(x);
+        c.setYAxisTitle(y);
+        var s = c.getStyler();
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setMarkerSize(6);
+        return c;
+    }
+
+    /** Adds the finite (and, on a log axis, positive) points; returns 1 if a series was added. */
+    private static int add(XYChart c, String name, double[] x, double[] y, boolean positive, int run) {
+        List<double[]> kept = new ArrayList<>();
+        for (int i = 0; i < Math.min(x.length, y.length); i++)
+            if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!positive || y[i] > 0)) kept.add(new double[]{x[i], y[i]});
+        if (kept.isEmpty()) return 0;
+        XYSeries s = c.addSeries(name, kept.stream().mapToDouble(p -> p[0]).toArray(),
+                kept.stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.CIRCLE);
+        if (run > 0) s.setLineStyle(new java.awt.BasicStroke(1.5f, 0, 0, 10f, new float[]{6f, 4f}, 0f));
+        return 1;
+    }
+}
