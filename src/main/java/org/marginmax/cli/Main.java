@@ -12,6 +12,7 @@ import java.util.Optional;
         description = "Lyu & Li (ICLR 2020): gradient descent maximizes the margin of homogeneous networks, on DL4J.",
         subcommands = {TrainCommand.class, ResumeCommand.class, CheckpointsCommand.class, DescribeCommand.class,
                 ProbeCommand.class, PlotCommand.class, CompareCommand.class, ExportCommand.class, DataCommand.class, InfoCommand.class, BenchCommand.class,
+                SweepCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Set in the child JVM's environment when its stdin is a pipe from the launcher. */

@@ -44,9 +44,11 @@ public final class RunLock implements AutoCloseable {
                     + (slurmTask != null ? " task " + slurmTask : "") + ")" : host + " pid " + pid;
         }
 
+        public boolean onThisHost() { return host.equals(Provenance.hostName()); }
+
         /** True when this is a process on this host that is alive and is the same process (same start time). */
         public boolean aliveHere() {
-            if (!host.equals(Provenance.hostName())) return false;
+            if (!onThisHost()) return false;
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                     .map(p -> started == null || p.info().startInstant().map(Instant::toString).orElse(started).equals(started))
                     .orElse(false);
