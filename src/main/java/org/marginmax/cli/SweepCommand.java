@@ -213,4 +213,27 @@ final class SweepCommand implements Runnable {
             return Main.run(a.toArray(String[]::new));
         }
     }
+
+    /**
+     * The run directories named on a command line, a sweep directory (holding sweep.json) standing for its runs that
+     * have metrics (a note names those that have none yet). Returns whether any sweep directory was given.
+     */
+    static boolean expandSweeps(List<Path> args, List<Path> runDirs, List<String> notes) {
+        boolean sweep = false;
+        for (Path a : args) {
+            if (!SweepPlan.isSweep(a)) {
+                runDirs.add(a);
+                continue;
+            }
+            sweep = true;
+            SweepPlan p = wrap(() -> SweepPlan.load(a));
+            for (SweepPlan.Run r : p.runs()) {
+                Path d = p.runDir(r);
+                if (java.nio.file.Files.isRegularFile(d.resolve(org.marginmax.run.MetricsLog.CSV))) runDirs.add(d);
+                else notes.add(a + ": run " + r.id() + " has no metrics yet: left out");
+            }
+        }
+        if (runDirs.isEmpty()) throw new UserError(args + ": no run with metrics yet (see `margin-max sweep status`)");
+        return sweep;
+    }
 }
