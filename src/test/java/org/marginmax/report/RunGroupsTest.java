@@ -48,4 +48,23 @@ class RunGroupsTest {
         String csv = c.format(RunComparison.Format.CSV);
         assertThat(csv.lines().findFirst().orElseThrow()).startsWith("group,epoch,log10_loss_mean,log10_loss_std,log10_loss_n");
     }
+
+    @Test void figuresDrawOneMeanAndOneBandPerGroup() throws Exception {
+        List<RunMetrics> runs = List.of(run("a", 1, "none", 0.1, false), run("b", 2, "none", 0.2, false),
+                run("c", 3, "none", 0.3, false), run("d", 1, "all", 0.1, false));
+        Figure loss = Figures.build(runs, Figures.Options.defaults().withGroups(Figures.Band.STD)).get("loss");
+        assertThat(loss.seriesNames()).containsExactly("model.bias=none (mean of n=3)", "model.bias=none (±1 sample std)",
+                "model.bias=all (mean of n=1)", "model.bias=all (±1 sample std)");
+        var mean = loss.chart().getSeriesMap().get("model.bias=none (mean of n=3)");
+        var band = loss.chart().getSeriesMap().get("model.bias=none (±1 sample std)");
+        // epoch 10: mean -2.3, sample std 1: the band's polygon runs along mean + 1 and back along mean - 1
+        assertThat(mean.getYData()[10]).isCloseTo(-2.3, within(1e-12));
+        assertThat(band.getYData()[10]).isCloseTo(-1.3, within(1e-12));
+        assertThat(band.getYData()[band.getYData().length - 1 - 10]).isCloseTo(-3.3, within(1e-12));
+        assertThat(band.getFillColor().getRGB() & 0xffffff).isEqualTo(mean.getLineColor().getRGB() & 0xffffff);
+        Figure minmax = Figures.build(runs, Figures.Options.defaults().withGroups(Figures.Band.MINMAX)).get("loss");
+        var mm = minmax.chart().getSeriesMap().get("model.bias=none (min–max)");
+        assertThat(mm.getYData()[10]).isCloseTo(-1.3, within(1e-12));
+        assertThat(mm.getYData()[mm.getYData().length - 1 - 10]).isCloseTo(-3.3, within(1e-12));
+    }
 }
