@@ -72,4 +72,9 @@ class SweepPlanTest {
     @Test void idsAreFileNameSafe() {
         assertThat(SweepSpec.idOf(List.of("train.lr.lr=0.1", "data.binary=\"0,1\""))).isEqualTo("train.lr.lr-0.1_data.binary-0-1");
     }
+
+    @Test void theShippedSpecPlansTheSixRunsOfItsGrid() {
+        SweepPlan p = SweepPlan.plan(SweepSpec.load(Path.of("experiments/sweeps/paper-mnist-seeds.yaml")), dir, false).getKey();
+        assertThat(p.runs()).hasSize(6).extracting(SweepPlan.Run::id).contains("seed-2_model.bias-all");
+    }
 }
