@@ -60,8 +60,9 @@ public final class LocalRunner {
             System.err.println(r.id() + ": locked, running on " + holder.get().where() + ": skipped");
             return 0;
         }
-        if (RunState.of(dir, -1).state() == RunState.State.COMPLETE) {
-            System.err.println(r.id() + ": complete: skipped");
+        String[] note = new String[1];
+        if (SweepTask.next(plan, r, note).isEmpty()) { // complete, or stopped for a reason of its own
+            System.err.println(r.id() + ": " + note[0]);
             return 0;
         }
         List<String> cmd = new ArrayList<>();

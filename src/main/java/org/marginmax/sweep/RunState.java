@@ -62,7 +62,7 @@ public record RunState(State state, int epoch, int epochs, Double log10Loss, Dou
             note = summary.path("stop_reason").asText();
         } else if (exit != null && exit != 0) {
             state = State.FAILED;
-            note = "exit code " + exit;
+            note = EXIT_PREFIX + exit;
         } else if (Files.exists(run.resolve(MetricsLog.CSV))) {
             state = State.STOPPED;
         } else {
@@ -75,6 +75,11 @@ public record RunState(State state, int epoch, int epochs, Double log10Loss, Dou
     private static boolean isAlive(RunLock.Holder h) {
         return !h.onThisHost() || h.aliveHere();
     }
+
+    /** Failed by the run's own summary (e.g. the learning rate underflowed): a result, not a crash to retry. */
+    public boolean stoppedForAReason() { return state == State.FAILED && note != null && !note.startsWith(EXIT_PREFIX); }
+
+    private static final String EXIT_PREFIX = "exit code ";
 
     /** Whether a resume has something to start from. */
     public static boolean hasCheckpoint(Path run) {

@@ -25,6 +25,12 @@ public final class SweepTask {
         switch (st.state()) {
             case COMPLETE -> { note[0] = "complete: skipped"; return Optional.empty(); }
             case RUNNING -> { note[0] = "running (" + st.where() + "): skipped"; return Optional.empty(); }
+            case FAILED -> {
+                if (st.stoppedForAReason()) {
+                    note[0] = "stopped for a reason (" + st.note() + "): skipped; `margin-max resume " + dir + "` to insist";
+                    return Optional.empty();
+                }
+            }
             default -> { }
         }
         String sha = ConfigLoader.hash(ConfigLoader.load(plan.base(), run.overrides()));
