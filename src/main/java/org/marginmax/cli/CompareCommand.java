@@ -21,8 +21,13 @@ import java.util.concurrent.Callable;
                 "Columns: log10 loss, accuracies, normalized and smoothed margins, rho, and robust accuracy at each",
                 "eps when robustness/*.csv exists."})
 public final class CompareCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`")
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`, or sweep "
+            + "directories (their runs; runs differing only in seed are then grouped)")
     List<Path> runDirs;
+
+    @Option(names = "--group-seeds", description = "one row per group of runs differing only in seed: mean ± sample "
+            + "std (n) in every cell (the default for a sweep directory)")
+    boolean groupSeeds;
 
     @Option(names = "--epochs", split = ",", paramLabel = "LIST", defaultValue = "last",
             description = "epochs with a metrics row, and/or 'last' (default: ${DEFAULT-VALUE}), e.g. 10,100,last")
@@ -42,9 +47,11 @@ public final class CompareCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--format " + format + ": use table, csv or markdown");
         }
-        List<RunMetrics> runs = runDirs.stream().map(RunMetrics::read).toList();
         List<String> notes = new ArrayList<>();
-        RunComparison c = RunComparison.of(runs, epochs, notes);
+        List<Path> dirs = new ArrayList<>();
+        boolean group = SweepCommand.expandSweeps(runDirs, dirs, notes) || groupSeeds;
+        List<RunMetrics> runs = dirs.stream().map(RunMetrics::read).toList();
+        RunComparison c = group ? RunComparison.grouped(runs, epochs, notes) : RunComparison.of(runs, epochs, notes);
         notes.forEach(n -> System.err.println("note: " + n));
         String text = c.format(f);
         if (out == null) {

@@ -14,12 +14,19 @@ import java.util.Optional;
         description = "Lyu & Li (ICLR 2020): gradient descent maximizes the margin of homogeneous networks, on DL4J.",
         subcommands = {TrainCommand.class, ResumeCommand.class, CheckpointsCommand.class, DescribeCommand.class,
                 ProbeCommand.class, KktCommand.class, PlotCommand.class, CompareCommand.class, ExportCommand.class, DataCommand.class, InfoCommand.class, BenchCommand.class,
+                SweepCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** Set in the child JVM's environment when its stdin is a pipe from the launcher. */
+    static final String PARENT_ENV = "MARGIN_MAX_PARENT";
+    static final String PARENT_PIPE = "stdin";
 
     public static void main(String[] args) {
         Optional<Integer> relaunched = relaunchWithOpenMpSettings(args);
         if (relaunched.isPresent()) System.exit(relaunched.get());
+        // The launcher holds the write end of our stdin: EOF means it died (even by SIGKILL). Stop at once.
+        if (PARENT_PIPE.equals(System.getenv(PARENT_ENV)))
+            org.marginmax.train.StopSignal.haltWhenClosed(System.in, "the launcher (parent JVM) is gone");
         System.exit(run(args));
     }
 
@@ -52,22 +59,23 @@ public final class Main implements Runnable {
      * OpenMP reads OMP_WAIT_POLICY and OMP_NUM_THREADS once, when the native library loads, so they cannot be set
      * from inside the JVM. With PASSIVE, idle OpenMP threads sleep instead of spinning against the JVM's threads:
      * 1.1-2.5x faster here (docs: dl4j-notes "Threads and memory"). If the user has not chosen, re-run this same
-     * command in a child JVM with PASSIVE; the child inherits the terminal and signals are forwarded.
+     * command in a child JVM with PASSIVE; the child inherits stdout/stderr and signals are forwarded. Its stdin
+     * is a pipe from this JVM (nothing here reads stdin): when this JVM dies in any way, SIGKILL included, the OS
+     * closes the pipe and the child stops at once instead of training on as an orphan.
      */
     private static Optional<Integer> relaunchWithOpenMpSettings(String[] args) {
         if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("MARGIN_MAX_NO_RELAUNCH") != null)
             return Optional.empty();
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        if (info.command().isEmpty() || info.arguments().isEmpty()) return Optional.empty();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(info.command().get());
-        cmd.addAll(List.of(info.arguments().get()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        List<String> cmd = ownCommandLine();
+        if (cmd.isEmpty()) return Optional.empty();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().putIfAbsent("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
         pb.environment().put("MARGIN_MAX_NO_RELAUNCH", "1");
+        pb.environment().put(PARENT_ENV, PARENT_PIPE);
         try {
-            Process child = pb.start();
+            Process child = pb.start(); // child.getOutputStream() stays open as long as this JVM lives
             // INT/TERM reach the parent: pass them on as SIGTERM (the child finishes its epoch, checkpoints, exits 0)
             // and keep waiting, so that the parent exits with the child's code.
             for (String sig : new String[]{"INT", "TERM"}) {
@@ -81,5 +89,34 @@ public final class Main implements Runnable {
         } catch (Exception e) {
             return Optional.empty(); // run in this JVM with whatever OpenMP defaults apply
         }
+    }
+
+    /**
+     * This JVM's command line. ProcessHandle.Info gives no arguments for a long one (a development classpath), so on
+     * Linux read all of /proc/self/cmdline.
+     */
+    private static List<String> ownCommandLine() {
+        try {
+            byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline"));
+            List<String> parts = new ArrayList<>();
+            int from = 0;
+            for (int i = 0; i < raw.length; i++) {
+                if (raw[i] != 0) continue;
+                parts.add(new String(raw, from, i - from, java.nio.charset.StandardCharsets.UTF_8));
+                from = i + 1;
+            }
+            if (parts.size() > 1) {
+                parts.set(0, ProcessHandle.current().info().command().orElse(parts.get(0)));
+                return parts;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: fall back to what the JDK knows
+        }
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        if (info.command().isEmpty() || info.arguments().isEmpty()) return List.of();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(info.command().get());
+        cmd.addAll(List.of(info.arguments().get()));
+        return cmd;
     }
 }

@@ -20,8 +20,17 @@ import java.util.concurrent.Callable;
                 "Figures: training loss, accuracy, normalized and smoothed margins, norms, support vectors, learning",
                 "rate, and from robustness/*.csv robust accuracy vs eps and perturbation norms per checkpoint."})
 public final class PlotCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`")
+    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`, or sweep "
+            + "directories (their runs; runs differing only in seed are then drawn as groups)")
     List<Path> runDirs;
+
+    @Option(names = "--group-seeds", description = "draw each group of runs differing only in seed as its mean and a "
+            + "band (the default for a sweep directory)")
+    boolean groupSeeds;
+
+    @Option(names = "--band", paramLabel = "BAND", defaultValue = "std",
+            description = "band around a group's mean: std (±1 sample std) or minmax (default: ${DEFAULT-VALUE})")
+    String band;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "where the figures and report.html go (default for one run: RUN_DIR/report; required for several)")
@@ -32,12 +41,20 @@ public final class PlotCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         System.setProperty("java.awt.headless", "true");
-        if (out == null && runDirs.size() > 1)
-            throw new UserError("several runs: say where the comparison goes with --out DIR");
-        Path dir = out != null ? out : runDirs.get(0).resolve("report");
-        List<RunMetrics> runs = runDirs.stream().map(RunMetrics::read).toList();
-        Figures.FigureSet set = Figures.build(runs, Figures.Options.defaults().withLogEpochs(logEpochs));
         List<String> notes = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        boolean group = SweepCommand.expandSweeps(runDirs, dirs, notes) || groupSeeds;
+        if (out == null && dirs.size() > 1)
+            throw new UserError("several runs: say where the comparison goes with --out DIR");
+        Path dir = out != null ? out : dirs.get(0).resolve("report");
+        List<RunMetrics> runs = dirs.stream().map(RunMetrics::read).toList();
+        Figures.Band b = switch (band.toLowerCase(java.util.Locale.ROOT)) {
+            case "std" -> Figures.Band.STD;
+            case "minmax" -> Figures.Band.MINMAX;
+            default -> throw new UserError("--band " + band + ": use std or minmax");
+        };
+        Figures.Options opts = Figures.Options.defaults().withLogEpochs(logEpochs);
+        Figures.FigureSet set = Figures.build(runs, group ? opts.withGroups(b) : opts);
         runs.forEach(r -> notes.addAll(r.notes()));
         notes.addAll(set.notes());
         for (Figure f : set.figures()) FigureWriter.write(f, dir);

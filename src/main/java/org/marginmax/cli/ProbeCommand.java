@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 "The .csv and .json hold robust accuracy per checkpoint and eps; for cw-l2 and deepfool also the L2 "
                 + "norm of the smallest perturbation found, not squared. Answers are cached per checkpoint and settings."})
 public final class ProbeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory written by `train`")
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory written by `train`, or a sweep "
+            + "directory: each of its runs with metrics is probed in turn (the cache makes a re-run cheap)")
     Path runDir;
 
     @Option(names = "--checkpoints", paramLabel = "LIST", defaultValue = "last",
@@ -97,11 +98,20 @@ public final class ProbeCommand implements Callable<Integer> {
         Attack a = attack();
         Backend.init();
         double[] e = eps == null ? null : eps.stream().mapToDouble(Double::doubleValue).toArray();
-        RobustnessProbe.Report report = new RobustnessProbe(new ProbeProgress(System.err, System.console() != null))
-                .run(new RobustnessProbe.Request(runDir, dataDir, checkpoints, split, n, a, e, batch));
-        ProbeTables.print(report, System.out);
-        System.err.println("wrote " + report.csv() + " and " + report.json().getFileName());
-        return report.results().isEmpty() ? 3 : 0;
+        List<String> notes = new java.util.ArrayList<>();
+        List<Path> dirs = new java.util.ArrayList<>();
+        SweepCommand.expandSweeps(List.of(runDir), dirs, notes);
+        notes.forEach(x -> System.err.println("note: " + x));
+        int code = 0;
+        for (Path d : dirs) {
+            if (dirs.size() > 1) System.err.println("== " + d);
+            RobustnessProbe.Report report = new RobustnessProbe(new ProbeProgress(System.err, System.console() != null))
+                    .run(new RobustnessProbe.Request(d, dataDir, checkpoints, split, n, a, e, batch));
+            ProbeTables.print(report, System.out);
+            System.err.println("wrote " + report.csv() + " and " + report.json().getFileName());
+            if (report.results().isEmpty()) code = 3;
+        }
+        return code;
     }
 
     /** The attack the options describe. */

@@ -20,13 +20,19 @@ final class ResumeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin CudaProfileOption cuda = new CudaProfileOption();
 
+    @picocli.CommandLine.Mixin RunLockOption lock = new RunLockOption();
+
     @Override public Integer call() {
         var profile = cuda.load();
         CudaProfileOption.start(profile);
-        Trainer.Result r = profile == null
-                ? RunResumer.resume(runDir, dataDir, new ProgressReporter())
-                : RunResumer.resume(runDir, dataDir, new ProgressReporter(), profile.modelDtypeOverride(),
-                profile::applyToNetwork, profile.describe());
-        return TrainCommand.report(r);
+        // not a run directory: no lock file left there; RunResumer says what is wrong
+        boolean isRun = java.nio.file.Files.isRegularFile(runDir.resolve(org.marginmax.run.RunDirectory.CONFIG));
+        try (var held = isRun ? lock.acquire(runDir) : null) {
+            Trainer.Result r = profile == null
+                    ? RunResumer.resume(runDir, dataDir, new ProgressReporter())
+                    : RunResumer.resume(runDir, dataDir, new ProgressReporter(), profile.modelDtypeOverride(),
+                    profile::applyToNetwork, profile.describe());
+            return TrainCommand.report(r);
+        }
     }
 }

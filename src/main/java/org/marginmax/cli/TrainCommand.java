@@ -30,6 +30,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin CudaProfileOption cuda = new CudaProfileOption();
 
+    @Mixin RunLockOption lock = new RunLockOption();
+
     @Override public Integer call() {
         CudaProfile profile = cuda.load();
         if (profile != null && profile.modelDtypeOverride() != null)
@@ -38,9 +40,11 @@ final class TrainCommand implements Callable<Integer> {
         CudaProfileOption.start(profile);
         RunDirectory run = runDir != null ? RunDirectory.create(runDir) : RunDirectory.fresh(outputs, cfg.name());
         System.err.println("run directory: " + run.path());
-        Trainer trainer = Trainer.forConfig(cfg, dataDir, run, new ProgressReporter());
-        if (profile != null) trainer.withRuntime(profile::applyToNetwork, profile.describe());
-        return report(trainer.run());
+        try (var held = lock.acquire(run.path())) {
+            Trainer trainer = Trainer.forConfig(cfg, dataDir, run, new ProgressReporter());
+            if (profile != null) trainer.withRuntime(profile::applyToNetwork, profile.describe());
+            return report(trainer.run());
+        }
     }
 
     /** Exit 0 when complete or cleanly interrupted (with how to resume), 3 when the run had to stop. */

@@ -27,10 +27,23 @@ public final class Figures {
      * @param width     chart width in pixels
      * @param height    chart height in pixels, before the legend rows
      */
-    public record Options(boolean logEpochs, int width, int height) {
+    public record Options(boolean logEpochs, int width, int height, Band band) {
+        public Options(boolean logEpochs, int width, int height) { this(logEpochs, width, height, null); }
+
         public static Options defaults() { return new Options(false, 900, 480); }
 
-        public Options withLogEpochs(boolean log) { return new Options(log, width, height); }
+        public Options withLogEpochs(boolean log) { return new Options(log, width, height, band); }
+
+        /** Runs differing only in seed drawn as one group: its mean and a band ({@code null}: one curve per run). */
+        public Options withGroups(Band b) { return new Options(logEpochs, width, height, b); }
+    }
+
+    /** The band around a group's mean curve: ±1 sample standard deviation, or min to max. */
+    public enum Band {
+        STD("±1 sample std"), MINMAX("min–max");
+        final String legend;
+
+        Band(String legend) { this.legend = legend; }
     }
 
     /** The figures and what could not be drawn. */
@@ -101,7 +114,9 @@ public final class Figures {
                              String yPattern) {
         Plot p = new Plot(name, title, options.logEpochs() ? "epoch (log scale)" : "epoch", yLabel, options.logEpochs());
         boolean oneKind = curves.size() == 1;
-        for (int i = 0; i < runs.size(); i++) {
+        if (options.band() != null) {
+            groupCurves(p, curves);
+        } else for (int i = 0; i < runs.size(); i++) {
             RunMetrics r = runs.get(i);
             double[] epochs = r.column("epoch");
             List<String> missing = new ArrayList<>();
@@ -123,6 +138,45 @@ public final class Figures {
         XYChart chart = p.chart(false);
         if (yPattern != null) chart.getStyler().setYAxisDecimalPattern(yPattern);
         out.add(new Figure(name, chart, caption));
+    }
+
+    /**
+     * One colour per group of runs differing only in seed: the mean over the group's runs at each epoch all of them
+     * have, and the band (a filled polygon) around it; the legend names the differing overrides, n and the band.
+     */
+    private void groupCurves(Plot p, List<Curve> curves) {
+        List<RunGroups.Group> groups = RunGroups.bySeed(runs);
+        for (int g = 0; g < groups.size(); g++) {
+            List<RunMetrics> members = groups.get(g).runs();
+            for (Curve c : curves) {
+                if (members.stream().noneMatch(r -> r.has(c.column()))) continue;
+                List<RunMetrics> with = members.stream().filter(r -> r.has(c.column())).toList();
+                double[] epochs = with.get(0).column("epoch");
+                int n = with.size();
+                double[] mean = new double[epochs.length], lo = new double[epochs.length], hi = new double[epochs.length];
+                for (int e = 0; e < epochs.length; e++) {
+                    double[] v = new double[n];
+                    for (int k = 0; k < n; k++) {
+                        int row = with.get(k).rowOf((int) epochs[e]);
+                        v[k] = row < 0 ? Double.NaN : c.transform().apply(with.get(k).column(c.column()))[row];
+                    }
+                    RunComparison.Stat st = RunComparison.Stat.of(java.util.Arrays.stream(v).boxed().toList());
+                    boolean all = st.n() == n;
+                    mean[e] = all ? st.mean() : Double.NaN;
+                    if (options.band() == Band.MINMAX) {
+                        lo[e] = all ? java.util.Arrays.stream(v).min().orElse(Double.NaN) : Double.NaN;
+                        hi[e] = all ? java.util.Arrays.stream(v).max().orElse(Double.NaN) : Double.NaN;
+                    } else {
+                        double sd = n > 1 ? st.std() : 0;
+                        lo[e] = mean[e] - sd;
+                        hi[e] = mean[e] + sd;
+                    }
+                }
+                String label = groups.get(g).label() + (curves.size() == 1 ? "" : ": " + c.kind());
+                p.add(label + " (mean of n=" + n + ")", epochs, mean, g, c.column());
+                p.addBand(label + " (" + options.band().legend + ")", epochs, lo, hi, g, c.column());
+            }
+        }
     }
 
     private List<Figure> robustnessFigures() {
@@ -249,6 +303,27 @@ public final class Figures {
             variantOf.add(variants.computeIfAbsent(variant, k -> variants.size()));
         }
 
+        final java.util.Set<String> bands = new java.util.HashSet<>();
+
+        /** A filled band from lo to hi (a polygon: along hi, back along lo), in the colour of its run or group. */
+        void addBand(String seriesName, double[] x, double[] lo, double[] hi, int run, String variant) {
+            List<double[]> kept = new ArrayList<>();
+            for (int i = 0; i < x.length; i++)
+                if (Double.isFinite(x[i]) && Double.isFinite(lo[i]) && Double.isFinite(hi[i]) && !(logX && x[i] <= 0))
+                    kept.add(new double[]{x[i], lo[i], hi[i]});
+            if (kept.isEmpty()) return;
+            int m = kept.size();
+            double[] px = new double[2 * m], py = new double[2 * m];
+            for (int i = 0; i < m; i++) {
+                px[i] = kept.get(i)[0];
+                py[i] = kept.get(i)[2];
+                px[2 * m - 1 - i] = kept.get(i)[0];
+                py[2 * m - 1 - i] = kept.get(i)[1];
+            }
+            add(seriesName, px, py, run, variant);
+            bands.add(seriesName);
+        }
+
         boolean isEmpty() { return series.isEmpty(); }
 
         XYChart chart(boolean markers) {
@@ -267,7 +342,7 @@ public final class Figures {
                 s.setYAxisMin(0.0);
                 s.setYAxisMax(1.0);
             }
-            boolean colourByVariant = variants.size() >= new java.util.HashSet<>(runOf).size();
+            boolean colourByVariant = options.band() == null && variants.size() >= new java.util.HashSet<>(runOf).size();
             for (int i = 0; i < series.size(); i++) {
                 XYSeries xy = c.addSeries(series.get(i), data.get(i)[0], data.get(i)[1]);
                 int colour = colourByVariant ? variantOf.get(i) : runOf.get(i);
@@ -276,6 +351,13 @@ public final class Figures {
                 xy.setMarkerColor(PALETTE[colour % PALETTE.length]);
                 xy.setLineStyle(STROKES[dash % STROKES.length]);
                 xy.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+                if (bands.contains(series.get(i))) {
+                    Color col = PALETTE[colour % PALETTE.length];
+                    xy.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.PolygonArea);
+                    xy.setFillColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 60));
+                    xy.setLineColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 0));
+                    xy.setMarker(SeriesMarkers.NONE);
+                }
             }
             return c;
         }

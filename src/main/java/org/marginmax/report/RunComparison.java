@@ -35,8 +35,25 @@ public final class RunComparison {
     /** One run at one epoch; values by column name (NaN where unknown). */
     public record Row(String run, String dir, int epoch, Map<String, Double> values) {}
 
+    /** Mean, sample standard deviation (n - 1; NaN for n = 1) and n of one metric over a group's runs. */
+    public record Stat(double mean, double std, int n) {
+        static Stat of(List<Double> values) {
+            List<Double> v = values.stream().filter(x -> !Double.isNaN(x)).toList();
+            int n = v.size();
+            if (n == 0) return new Stat(Double.NaN, Double.NaN, 0);
+            double mean = v.stream().mapToDouble(Double::doubleValue).sum() / n;
+            double ss = 0;
+            for (double x : v) ss += (x - mean) * (x - mean);
+            return new Stat(mean, n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, n);
+        }
+    }
+
+    /** One group of runs (differing only in seed) at one epoch. */
+    public record GroupRow(String group, int epoch, Map<String, Stat> stats) {}
+
     private final List<String> columns;
     private final List<Row> rows;
+    private List<GroupRow> groupRows;
 
     private RunComparison(List<String> columns, List<Row> rows) {
         this.columns = List.copyOf(columns);
@@ -104,6 +121,32 @@ public final class RunComparison {
         return new RunComparison(cols, rows);
     }
 
+    /**
+     * The comparison of {@link #of} with the runs that differ only in seed aggregated: one row per group and epoch, each
+     * cell mean ± sample std and n (robust accuracy per checkpoint and ε alike, over the runs that have it).
+     */
+    public static RunComparison grouped(List<RunMetrics> runs, List<String> epochs, List<String> notes) {
+        RunComparison plain = of(runs, epochs, notes);
+        List<RunGroups.Group> groups = RunGroups.bySeed(runs);
+        Map<String, String> groupOfDir = new LinkedHashMap<>();
+        for (RunGroups.Group g : groups) for (RunMetrics r : g.runs()) groupOfDir.put(r.dir().toString(), g.label());
+        Map<String, Map<Integer, List<Row>>> cells = new LinkedHashMap<>();
+        for (RunGroups.Group g : groups) cells.put(g.label(), new java.util.TreeMap<>());
+        for (Row r : plain.rows) cells.get(groupOfDir.get(r.dir())).computeIfAbsent(r.epoch(), e -> new ArrayList<>()).add(r);
+        List<GroupRow> out = new ArrayList<>();
+        cells.forEach((label, byEpoch) -> byEpoch.forEach((epoch, rs) -> {
+            Map<String, Stat> st = new LinkedHashMap<>();
+            for (String c : plain.columns) st.put(c, Stat.of(rs.stream().map(r -> r.values().get(c)).toList()));
+            out.add(new GroupRow(label, epoch, st));
+        }));
+        RunComparison c = new RunComparison(plain.columns, plain.rows);
+        c.groupRows = List.copyOf(out);
+        return c;
+    }
+
+    /** The aggregated rows when made by {@link #grouped}, else null. */
+    public List<GroupRow> groupRows() { return groupRows; }
+
     static String robustColumn(String key, double eps) {
         return "robust_acc[" + key + " eps=" + plain(eps) + "]";
     }
@@ -122,6 +165,7 @@ public final class RunComparison {
     }
 
     private String csv() {
+        if (groupRows != null) return groupCsv();
         StringBuilder sb = new StringBuilder();
         List<String> head = new ArrayList<>(List.of("run", "run_dir", "epoch"));
         head.addAll(columns);
@@ -141,9 +185,47 @@ public final class RunComparison {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
+    private String groupCsv() {
+        StringBuilder sb = new StringBuilder();
+        List<String> head = new ArrayList<>(List.of("group", "epoch"));
+        for (String c : columns) head.addAll(List.of(c + "_mean", c + "_std", c + "_n"));
+        sb.append(String.join(",", head.stream().map(RunComparison::csvCell).toList())).append('\n');
+        for (GroupRow g : groupRows) {
+            List<String> cells = new ArrayList<>(List.of(csvCell(g.group()), String.valueOf(g.epoch())));
+            for (String c : columns) {
+                Stat st = g.stats().get(c);
+                cells.add(Double.isNaN(st.mean()) ? "" : Double.toString(st.mean()));
+                cells.add(Double.isNaN(st.std()) ? "" : Double.toString(st.std()));
+                cells.add(String.valueOf(st.n()));
+            }
+            sb.append(String.join(",", cells)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** "mean ± std (n=3)"; with one run "mean (n=1)"; none: blank. */
+    private static String statCell(String column, Stat st) {
+        if (st.n() == 0) return "";
+        String f = METRICS.getOrDefault(column, ROBUST_FORMAT);
+        String mean = String.format(Locale.ROOT, f, st.mean());
+        return Double.isNaN(st.std()) ? mean + " (n=1)"
+                : mean + " ± " + String.format(Locale.ROOT, f, st.std()) + " (n=" + st.n() + ")";
+    }
+
     /** Header then rows of printed cells (run, epoch, values). */
     private List<List<String>> printed() {
         List<List<String>> out = new ArrayList<>();
+        if (groupRows != null) {
+            List<String> head = new ArrayList<>(List.of("group", "epoch"));
+            head.addAll(columns);
+            out.add(head);
+            for (GroupRow g : groupRows) {
+                List<String> cells = new ArrayList<>(List.of(g.group(), String.valueOf(g.epoch())));
+                for (String c : columns) cells.add(statCell(c, g.stats().get(c)));
+                out.add(cells);
+            }
+            return out;
+        }
         List<String> head = new ArrayList<>(List.of("run", "epoch"));
         head.addAll(columns);
         out.add(head);

@@ -75,7 +75,7 @@ public final class Provenance {
         return v == null ? "unknown" : v;
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
