@@ -12,10 +12,11 @@ import java.util.concurrent.Callable;
 
 /** {@code margin-max kkt RUN_DIR...}: how close each checkpoint's direction is to a KKT point (Lyu & Li, App. C). */
 @Command(name = "kkt", mixinStandardHelpOptions = true,
-        description = {"At chosen checkpoints: the KKT residual kkt_eps of the max-margin problem (exact NNLS over the "
-                + "margins within a band of the smallest), kkt_delta, the alignment cos(theta, -grad L), direction "
-                + "cosines and margin quantiles. Writes RUN_DIR/kkt/kkt.csv, kkt.json and lambda-epoch-NNNNNN.csv; "
-                + "cached per checkpoint. A sweep directory stands for the runs inside it. See docs/KKT.md."})
+        description = {"Measure how close each chosen checkpoint's direction is to a KKT point of the max-margin problem.",
+                "Per checkpoint: the residual kkt_eps (exact NNLS over the margins within a band of the smallest), "
+                + "kkt_delta, the alignment cos(theta, -grad L), direction cosines and margin quantiles, written to "
+                + "RUN_DIR/kkt/kkt.csv, kkt.json and lambda-epoch-NNNNNN.csv and cached per checkpoint. A sweep "
+                + "directory stands for the runs inside it. See docs/KKT.md."})
 public final class KktCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run directories written by `train`, or sweep directories")
     List<Path> dirs;

@@ -109,8 +109,8 @@ final class SweepCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "One line per run: state, epoch/E, log10 loss, normalized margin, heartbeat age, where it runs. "
-                    + "Reads the run directories only (never takes a lock).")
+            description = {"One line per run: state, epoch/E, log10 loss, normalized margin, heartbeat age, where it runs.",
+                    "Reads the run directories only (never takes a lock)."})
     static final class Status implements Callable<Integer> {
         @picocli.CommandLine.Mixin Target target = new Target();
 

@@ -81,9 +81,8 @@ public final class StrictYaml {
             if (rules.everyKeyRequired()) {
                 List<String> missing = missingKey(root, type, new ArrayList<>());
                 if (missing != null)
-                    throw rules.error().apply(origin + ": missing key '" + String.join(".", missing) + "' (every key must be "
-                            + "present; write '" + missing.get(missing.size() - 1) + ": null' to keep the library's "
-                            + "default where that is allowed)");
+                    throw rules.error().apply(origin + ": missing key '" + String.join(".", missing) + "' (every key is "
+                            + "required here: " + String.join(", ", keysAt(type, missing)) + ")");
             }
             return MAPPER.readValue(text, type);
         } catch (JsonProcessingException e) {
@@ -169,9 +168,14 @@ public final class StrictYaml {
     }
 
     private static String allowedAt(Class<?> type, List<String> path) {
+        return keysAt(type, path).stream().sorted().collect(Collectors.joining(", "));
+    }
+
+    /** The keys of the record that holds the last key of {@code path}. */
+    private static List<String> keysAt(Class<?> type, List<String> path) {
         Class<?> t = type;
         for (String k : path.subList(0, path.size() - 1)) t = components(t).get(k).getType();
-        return components(t).keySet().stream().sorted().collect(Collectors.joining(", "));
+        return keys(t);
     }
 
     /** "LINE: key 'a.b': what is wrong" for Jackson's error (LINE of the key where it can be found). */

@@ -1,11 +1,10 @@
 package org.marginmax.sweep;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.marginmax.data.Sha256;
 import org.marginmax.io.Json;
+import org.marginmax.io.StrictYaml;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A sweep spec ({@code experiments/sweeps/x.yaml}): a name, a base experiment file (relative to the spec) and a grid
@@ -25,9 +22,10 @@ import java.util.Set;
  * entry that is not a non-empty list of scalars, is an error naming the file and line.
  */
 public record SweepSpec(Path file, String text, String name, Path base, LinkedHashMap<String, List<JsonNode>> grid) {
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
-    private static final Set<String> KEYS = Set.of("name", "base", "grid");
+    private static final StrictYaml.Rules RULES = new StrictYaml.Rules(true, SweepException::new);
+
+    /** The file as written: every key required, nothing else allowed. */
+    private record Written(String name, String base, LinkedHashMap<String, JsonNode> grid) {}
 
     /** One grid point: its overrides in grid order, and its id. */
     public record Point(String id, List<String> overrides) {}
@@ -41,32 +39,16 @@ public record SweepSpec(Path file, String text, String name, Path base, LinkedHa
         } catch (IOException e) {
             throw new SweepException(file + ": cannot read: " + e.getMessage());
         }
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new SweepException(file + ":" + (e.getLocation() == null ? "" : e.getLocation().getLineNr() + ":")
-                    + " not valid YAML: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject())
-            throw new SweepException(file + ": expected a YAML mapping with keys name, base, grid");
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!KEYS.contains(k))
-                throw new SweepException(where(file, text, k) + "unknown key '" + k + "' (allowed here: base, grid, name)");
-        }
-        for (String k : List.of("name", "base", "grid"))
-            if (!root.has(k)) throw new SweepException(file + ": missing key '" + k + "' (a sweep spec has name, base, grid)");
-        String name = scalarText(file, text, root, "name");
+        Written w = StrictYaml.bind(file.toString(), text, Written.class, RULES);
+        String name = scalarText(file, text, w.name(), "name");
         if (!name.matches("[A-Za-z0-9._-]+"))
             throw new SweepException(where(file, text, "name") + "name '" + name + "' must use only letters, digits, '.', '_', '-'");
-        Path base = (file.toAbsolutePath().getParent()).resolve(scalarText(file, text, root, "base")).normalize();
-        JsonNode g = root.get("grid");
-        if (!g.isObject() || g.isEmpty())
+        Path base = (file.toAbsolutePath().getParent()).resolve(scalarText(file, text, w.base(), "base")).normalize();
+        Map<String, JsonNode> g = w.grid();
+        if (g == null || g.isEmpty())
             throw new SweepException(where(file, text, "grid") + "grid must map config keys to lists, e.g. seed: [1, 2, 3]");
         LinkedHashMap<String, List<JsonNode>> grid = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = g.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : g.entrySet()) {
             JsonNode v = e.getValue();
             if (!e.getKey().matches("[a-z0-9_]+(\\.[a-z0-9_]+)*"))
                 throw new SweepException(where(file, text, e.getKey()) + "grid key '" + e.getKey() + "' is not a config key path like model.bias");
@@ -85,19 +67,17 @@ public record SweepSpec(Path file, String text, String name, Path base, LinkedHa
         return new SweepSpec(file, text, name, base, grid);
     }
 
-    private static String scalarText(Path file, String text, JsonNode root, String key) {
-        JsonNode v = root.get(key);
-        if (!v.isTextual() || v.asText().isBlank())
+    private static String scalarText(Path file, String text, String value, String key) {
+        if (value == null || value.isBlank())
             throw new SweepException(where(file, text, key) + "key '" + key + "': expected a string");
-        return v.asText();
+        return value;
     }
 
-    /** "FILE:LINE: " for the first line that starts a key named {@code key}. */
+    /** "FILE:LINE: " for the key {@code key} (top level, or in grid). */
     private static String where(Path file, String text, String key) {
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++)
-            if (lines[i].strip().startsWith(key + ":")) return file + ":" + (i + 1) + ": ";
-        return file + ": ";
+        int line = StrictYaml.lineOfKeys(text, List.of(key));
+        if (line <= 0) line = StrictYaml.lineOfKeys(text, List.of("grid", key));
+        return file + ":" + (line > 0 ? line + ": " : " ");
     }
 
     /** Every combination of the grid, the first key varying slowest. */
