@@ -29,7 +29,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The .npz export read back by an independent NPY reader: every array, its name, shape, dtype and C-order values. */
+/**
+ * The .npz export read back by the NPY reader next to these tests and by NumPy itself: every array, its name, shape,
+ * dtype and C-order values.
+ */
 class NpzExportTest {
     @TempDir Path tmp;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -122,6 +125,71 @@ class NpzExportTest {
         assertSameParameters(net, arrays, "<f8");
         assertThat(arrays.get("layer0_dense_W").shape()).containsExactly(16, 16);
         assertThat(JSON.readTree(arrays.get(WeightExport.ARCHITECTURE).strings()[0]).path("homogeneous").asBoolean()).isTrue();
+    }
+
+    /** The same exports read by NumPy, a reader written by others: names, dtypes, shapes, C-order values, strings. */
+    @Test void numpyReadsTheExportBack() throws Exception {
+        MultiLayerNetwork cnn = net(new ModelSpec(ArchKind.MNIST_CNN, List.of(), BiasMode.ALL, "float32"), 8, 3);
+        Path a = tmp.resolve("cnn.npz");
+        WeightExport.write(cnn, a, Map.of("epoch", 7));
+        Map<String, NpyReader.Array> fromNumpy = readWithNumpy(a);
+        assertSameParameters(cnn, fromNumpy, "<f4");
+        NpyReader.Array arch = fromNumpy.get(WeightExport.ARCHITECTURE);
+        assertThat(arch.descr()).startsWith("<U");
+        assertThat(arch.shape()).containsExactly(1 + cnn.getLayers().length);
+        assertThat(JSON.readTree(arch.strings()[0]).path("epoch").asInt()).isEqualTo(7);
+        assertThat(JSON.readTree(arch.strings()[1]).path("kind").asText()).isEqualTo("conv");
+
+        MultiLayerNetwork mlp = net(new ModelSpec(ArchKind.MLP, List.of(16, 8), BiasMode.FIRST_LAYER, "float64"), 4, 9);
+        Path b = tmp.resolve("mlp.npz");
+        WeightExport.write(mlp, b, Map.of("source", "test"));
+        assertSameParameters(mlp, readWithNumpy(b), "<f8");
+    }
+
+    /**
+     * Loads an .npz with the system's NumPy ({@code /usr/bin/python3}: a pyenv python3 on PATH may lack it). Without
+     * NumPy the test is skipped, except under {@code CI=true} (.ci/run installs python3-numpy), where it fails.
+     */
+    private static Map<String, NpyReader.Array> readWithNumpy(Path npz) throws Exception {
+        String script = String.join("\n",
+                "import json, sys",
+                "import numpy as np",
+                "out = {}",
+                "with np.load(sys.argv[1], allow_pickle=False) as z:",
+                "    for name in z.files:",
+                "        a = z[name]",
+                "        e = {'descr': a.dtype.str, 'shape': list(a.shape),",
+                "             'fortran': bool(a.flags.f_contiguous and not a.flags.c_contiguous)}",
+                "        if a.dtype.kind == 'U': e['strings'] = [str(x) for x in a.ravel(order='C')]",
+                "        else: e['values'] = [float(x) for x in a.astype('f8').ravel(order='C')]",
+                "        out[name] = e",
+                "print(json.dumps(out))");
+        Path python = Path.of("/usr/bin/python3");
+        boolean ci = "true".equals(System.getenv("CI"));
+        String missing = null;
+        if (!Files.isExecutable(python)) missing = "no /usr/bin/python3";
+        else if (new ProcessBuilder(python.toString(), "-c", "import numpy").start().waitFor() != 0)
+            missing = "/usr/bin/python3 has no numpy (apt-get install python3-numpy)";
+        if (missing != null) {
+            if (ci) throw new AssertionError(missing + ": .ci/run should have installed it");
+            org.junit.jupiter.api.Assumptions.abort(missing);
+        }
+        Process p = new ProcessBuilder(python.toString(), "-c", script, npz.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        Map<String, NpyReader.Array> arrays = new java.util.LinkedHashMap<>();
+        JSON.readTree(out).fields().forEachRemaining(f -> {
+            JsonNode e = f.getValue();
+            long[] shape = new long[e.path("shape").size()];
+            for (int i = 0; i < shape.length; i++) shape[i] = e.path("shape").get(i).asLong();
+            double[] values = e.has("values") ? new double[e.path("values").size()] : null;
+            for (int i = 0; values != null && i < values.length; i++) values[i] = e.path("values").get(i).asDouble();
+            String[] strings = e.has("strings") ? new String[e.path("strings").size()] : null;
+            for (int i = 0; strings != null && i < strings.length; i++) strings[i] = e.path("strings").get(i).asText();
+            arrays.put(f.getKey(), new NpyReader.Array(e.path("descr").asText(), e.path("fortran").asBoolean(), shape,
+                    values, strings, 0));
+        });
+        return arrays;
     }
 
     @Test void notAModelZipIsAOneLineError() throws IOException {

@@ -50,13 +50,23 @@ class DeepUnderflowTest {
         List<List<String>> rows = RunFixtures.csv(run);
         List<String> h = rows.get(0);
         int loss = h.indexOf("log10_loss"), margin = h.indexOf("normalized_margin"), sep = h.indexOf("separated");
-        int smoothed = h.indexOf("smoothed_margin");
+        int smoothed = h.indexOf("smoothed_margin"), lossSum = h.indexOf("log10_loss_sum");
         Integer firstSeparated = null;
         double minLoss = Double.POSITIVE_INFINITY;
         for (List<String> r : rows.subList(1, rows.size())) {
-            for (String cell : r) assertThat(cell).doesNotContain("NaN").doesNotContain("Infinity");
-            minLoss = Math.min(minLoss, Double.parseDouble(r.get(loss)));
-            if (firstSeparated == null && r.get(sep).equals("true")) firstSeparated = rows.indexOf(r);
+            String at = "epoch " + r.get(0) + ": ";
+            // a NaN is written as an empty cell, so "no NaN" means: the values that must be there are, and are finite
+            for (int c = 0; c < r.size(); c++) {
+                Double v = number(r.get(c));
+                if (v != null) assertThat(v).as(at + h.get(c)).isFinite();
+            }
+            minLoss = Math.min(minLoss, finite(r.get(loss), at + "log10_loss"));
+            finite(r.get(margin), at + "normalized_margin");
+            boolean separated = r.get(sep).equals("true");
+            if (separated && firstSeparated == null) firstSeparated = rows.indexOf(r);
+            // the smoothed margin is defined once the summed loss is below l(0) = ln 2 (protocol A)
+            if (separated && finite(r.get(lossSum), at + "log10_loss_sum") < Math.log10(Math.log(2)) - 0.01)
+                finite(r.get(smoothed), at + "smoothed_margin");
         }
         assertThat(firstSeparated).as("the training set gets separated").isNotNull();
         List<String> last = rows.get(rows.size() - 1);
@@ -64,6 +74,23 @@ class DeepUnderflowTest {
         assertThat(Double.parseDouble(last.get(margin)))
                 .isGreaterThan(Double.parseDouble(rows.get(firstSeparated).get(margin)));
         assertThat(last.get(smoothed)).isNotEmpty();
+    }
+
+    /** The cell as a number (NaN and Infinity included), or null if it is empty or not a number. */
+    private static Double number(String cell) {
+        try {
+            return cell.isEmpty() ? null : Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The cell's value, which must be present (not an empty cell, i.e. not NaN) and finite. */
+    private static double finite(String cell, String what) {
+        assertThat(cell).as(what + " is present (NaN is written as an empty cell)").isNotEmpty();
+        double v = Double.parseDouble(cell);
+        assertThat(v).as(what).isFinite();
+        return v;
     }
 
     private static final int EPOCHS = 160;
