@@ -1,5 +1,7 @@
 package org.marginmax.report;
 
+import org.marginmax.io.Csv;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,23 +124,19 @@ public final class RunComparison {
     }
 
     private String csv() {
-        StringBuilder sb = new StringBuilder();
+        List<List<String>> table = new ArrayList<>();
         List<String> head = new ArrayList<>(List.of("run", "run_dir", "epoch"));
         head.addAll(columns);
-        sb.append(String.join(",", head.stream().map(RunComparison::csvCell).toList())).append('\n');
+        table.add(head);
         for (Row r : rows) {
-            List<String> cells = new ArrayList<>(List.of(csvCell(r.run()), csvCell(r.dir()), String.valueOf(r.epoch())));
+            List<String> cells = new ArrayList<>(List.of(r.run(), r.dir(), String.valueOf(r.epoch())));
             for (String c : columns) {
                 double v = r.values().get(c);
                 cells.add(Double.isNaN(v) ? "" : Double.toString(v));
             }
-            sb.append(String.join(",", cells)).append('\n');
+            table.add(cells);
         }
-        return sb.toString();
-    }
-
-    private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return Csv.text(table);
     }
 
     /** Header then rows of printed cells (run, epoch, values). */

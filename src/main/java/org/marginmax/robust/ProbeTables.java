@@ -2,6 +2,7 @@ package org.marginmax.robust;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.marginmax.io.Csv;
 import org.marginmax.run.AtomicFiles;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class ProbeTables {
     }
 
     static void write(RobustnessProbe.Report r, Attack attack, String hash) {
-        StringBuilder csv = new StringBuilder(String.join(",", header(r.attack()))).append('\n');
+        StringBuilder csv = new StringBuilder(Csv.line(header(r.attack())));
         for (ProbeResult p : r.results()) {
             ProbeResult.NormStats s = r.attack().minimal() ? p.normStats() : null;
             for (double e : r.eps()) {
@@ -38,7 +39,7 @@ public final class ProbeTables {
                 if (s != null) cells.addAll(List.of(String.valueOf(s.attacked()), String.valueOf(s.notFound()), num(s.mean()),
                         num(s.median()), num(s.q10()), num(s.q25()), num(s.q75()), num(s.q90())));
                 cells.add(num(p.seconds()));
-                csv.append(String.join(",", cells)).append('\n');
+                csv.append(Csv.line(cells));
             }
         }
         ObjectNode root = ProbeCache.JSON.createObjectNode();
