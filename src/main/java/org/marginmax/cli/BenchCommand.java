@@ -1,10 +1,10 @@
 package org.marginmax.cli;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.marginmax.backend.BackendInfo;
 import org.marginmax.backend.OneDnn;
 import org.marginmax.bench.Benchmark;
+import org.marginmax.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
         BackendInfo info = BackendInfo.gather();
         boolean oneDnn = OneDnn.enabled();
         if (json) {
-            ObjectNode o = JsonMapper.builder().build().createObjectNode();
+            ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("train_examples", bench.data().train().size());
             o.put("mlp_epoch_s", mlp.epochSeconds());
             o.put("mlp_stats_s", mlp.statsSeconds());

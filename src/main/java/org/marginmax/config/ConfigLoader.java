@@ -1,12 +1,8 @@
 package org.marginmax.config;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.marginmax.io.Json;
 import org.marginmax.io.StrictYaml;
 
 import java.io.IOException;
@@ -26,12 +22,6 @@ import java.util.List;
  */
 public final class ConfigLoader {
     static final StrictYaml.Rules RULES = new StrictYaml.Rules(false, ConfigException::new);
-    private static final JsonMapper CANONICAL = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
 
     private ConfigLoader() {}
 
@@ -61,13 +51,13 @@ public final class ConfigLoader {
 
     /** The resolved config as a JSON tree (for provenance records). */
     public static JsonNode toTree(ExperimentConfig cfg) {
-        return CANONICAL.valueToTree(cfg);
+        return Json.CANONICAL.valueToTree(cfg);
     }
 
     /** SHA-256 of the canonical JSON of the resolved config: equal configs, equal hashes, whatever the formatting. */
     public static String hash(ExperimentConfig cfg) {
         try {
-            byte[] json = CANONICAL.writeValueAsBytes(cfg);
+            byte[] json = Json.CANONICAL.writeValueAsBytes(cfg);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

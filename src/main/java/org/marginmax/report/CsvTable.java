@@ -1,9 +1,9 @@
 package org.marginmax.report;
 
+import org.marginmax.io.Csv;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A CSV file with a header row, columns found by name (metrics.csv, the robustness probe's files). Quoted cells
- * ("a,b", "" for a quote) are understood. A row with fewer cells than the header (a line torn by a kill) is dropped.
+ * A CSV file with a header row, columns found by name (metrics.csv, the robustness probe's files). Read with {@link Csv}
+ * (RFC 4180 quoting). A row with fewer cells than the header (a line torn by a kill) is dropped.
  */
 public final class CsvTable {
     private final Path file;
@@ -30,45 +30,21 @@ public final class CsvTable {
     }
 
     public static CsvTable read(Path file) {
-        List<String> lines;
+        List<List<String>> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = Csv.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        if (lines.isEmpty() || lines.get(0).isBlank())
+        if (lines.isEmpty() || String.join("", lines.get(0)).isBlank())
             throw new org.marginmax.io.UserInputException(file + ": empty CSV, expected a header row");
-        List<String> header = split(lines.get(0));
+        List<String> header = lines.get(0);
         List<String[]> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            if (line.isBlank()) continue;
-            List<String> cells = split(line);
+        for (List<String> cells : lines.subList(1, lines.size())) {
             if (cells.size() < header.size()) continue; // torn last line
             rows.add(cells.toArray(String[]::new));
         }
         return new CsvTable(file, header, rows);
-    }
-
-    static List<String> split(String line) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') quoted = false;
-                else cell.append(c);
-            } else if (c == '"') quoted = true;
-            else if (c == ',') {
-                cells.add(cell.toString());
-                cell.setLength(0);
-            } else cell.append(c);
-        }
-        cells.add(cell.toString());
-        return cells;
     }
 
     public Path file() { return file; }

@@ -1,5 +1,7 @@
 package org.marginmax.report;
 
+import org.marginmax.io.Csv;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -166,41 +168,37 @@ public final class RunComparison {
 
     private String csv() {
         if (groupRows != null) return groupCsv();
-        StringBuilder sb = new StringBuilder();
+        List<List<String>> table = new ArrayList<>();
         List<String> head = new ArrayList<>(List.of("run", "run_dir", "epoch"));
         head.addAll(columns);
-        sb.append(String.join(",", head.stream().map(RunComparison::csvCell).toList())).append('\n');
+        table.add(head);
         for (Row r : rows) {
-            List<String> cells = new ArrayList<>(List.of(csvCell(r.run()), csvCell(r.dir()), String.valueOf(r.epoch())));
+            List<String> cells = new ArrayList<>(List.of(r.run(), r.dir(), String.valueOf(r.epoch())));
             for (String c : columns) {
                 double v = r.values().get(c);
                 cells.add(Double.isNaN(v) ? "" : Double.toString(v));
             }
-            sb.append(String.join(",", cells)).append('\n');
+            table.add(cells);
         }
-        return sb.toString();
-    }
-
-    private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return Csv.text(table);
     }
 
     private String groupCsv() {
-        StringBuilder sb = new StringBuilder();
+        List<List<String>> table = new ArrayList<>();
         List<String> head = new ArrayList<>(List.of("group", "epoch"));
         for (String c : columns) head.addAll(List.of(c + "_mean", c + "_std", c + "_n"));
-        sb.append(String.join(",", head.stream().map(RunComparison::csvCell).toList())).append('\n');
+        table.add(head);
         for (GroupRow g : groupRows) {
-            List<String> cells = new ArrayList<>(List.of(csvCell(g.group()), String.valueOf(g.epoch())));
+            List<String> cells = new ArrayList<>(List.of(g.group(), String.valueOf(g.epoch())));
             for (String c : columns) {
                 Stat st = g.stats().get(c);
                 cells.add(Double.isNaN(st.mean()) ? "" : Double.toString(st.mean()));
                 cells.add(Double.isNaN(st.std()) ? "" : Double.toString(st.std()));
                 cells.add(String.valueOf(st.n()));
             }
-            sb.append(String.join(",", cells)).append('\n');
+            table.add(cells);
         }
-        return sb.toString();
+        return Csv.text(table);
     }
 
     /** "mean ± std (n=3)"; with one run "mean (n=1)"; none: blank. */

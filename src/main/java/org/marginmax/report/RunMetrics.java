@@ -1,8 +1,8 @@
 package org.marginmax.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.marginmax.io.Json;
+import org.marginmax.io.StrictYaml;
 import org.marginmax.run.Checkpoints;
 import org.marginmax.run.MetricsLog;
 import org.marginmax.run.RunDirectory;
@@ -60,7 +60,7 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, RunP
             return flat;
         }
         try {
-            flatten("", new YAMLMapper().readTree(file.toFile()), flat);
+            flatten("", StrictYaml.MAPPER.readTree(file.toFile()), flat);
         } catch (IOException e) {
             notes.add(file + ": not readable YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
@@ -87,7 +87,7 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, RunP
             return RunProvenance.UNKNOWN;
         }
         try {
-            JsonNode p = JsonMapper.builder().build().readTree(file.toFile());
+            JsonNode p = Json.MAPPER.readTree(file.toFile());
             return new RunProvenance(p.path("config_sha256").asText("unknown"),
                     p.path("code").path("git_commit").asText("unknown"), p.path("code").path("git_dirty").asText("unknown"),
                     p.path("data").path("name").asText("unknown"), p.path("created").asText("unknown"));

@@ -1,7 +1,6 @@
 package org.marginmax.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -11,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.marginmax.io.Json;
 import org.marginmax.model.NetworkStructure;
 import org.marginmax.model.WeightLayer;
 import org.marginmax.model.WeightLayerKind;
@@ -35,7 +35,6 @@ import java.util.Map;
  */
 public final class WeightExport {
     public static final String ARCHITECTURE = "architecture";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** DL4J's parameter layouts, per layer kind (WeightLayer's Javadoc; DefaultParamInitializer, ConvolutionParamInitializer). */
     static final Map<String, String> LAYOUTS = Map.of(
             "dense_W", "[nIn, nOut]", "output_W", "[nIn, nOut]", "conv_W", "[out, in, kh, kw]",
@@ -69,9 +68,9 @@ public final class WeightExport {
         Path sidecar = modelZip.resolveSibling(base + ".json");
         if (Files.exists(sidecar)) {
             try {
-                JsonNode s = JSON.readTree(sidecar.toFile());
+                JsonNode s = Json.MAPPER.readTree(sidecar.toFile());
                 for (String k : List.of("epoch", "config_sha256", "data_sha256", "seed", "git_commit", "model_sha256"))
-                    if (s.hasNonNull(k)) meta.put(k, JSON.treeToValue(s.get(k), Object.class));
+                    if (s.hasNonNull(k)) meta.put(k, Json.MAPPER.treeToValue(s.get(k), Object.class));
             } catch (IOException e) {
                 meta.put("sidecar_error", sidecar + ": " + e.getMessage());
             }
@@ -86,9 +85,9 @@ public final class WeightExport {
         boolean f64 = dt == DataType.DOUBLE;
         List<String> names = new ArrayList<>();
         List<String> architecture = new ArrayList<>();
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = Json.MAPPER.createObjectNode();
         header.put("format", "margin-max weight export 1");
-        metadata.forEach((k, v) -> header.set(k, JSON.valueToTree(v)));
+        metadata.forEach((k, v) -> header.set(k, Json.MAPPER.valueToTree(v)));
         header.put("dtype", f64 ? "<f8" : "<f4");
         header.put("order", "C");
         header.put("homogeneity_order_L", structure.order());
@@ -105,7 +104,7 @@ public final class WeightExport {
         try (NpzWriter out = new NpzWriter(npz)) {
             for (int i = 0; i < net.getLayers().length; i++) {
                 org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(i).conf().getLayer();
-                ObjectNode layer = JSON.createObjectNode();
+                ObjectNode layer = Json.MAPPER.createObjectNode();
                 layer.put("index", i);
                 layer.put("type", dl4jTypeName(conf));
                 if (pre != null && pre.get(i) != null) layer.put("preprocessor", pre.get(i).getClass().getSimpleName());

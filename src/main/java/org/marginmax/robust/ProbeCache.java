@@ -1,11 +1,8 @@
 package org.marginmax.robust;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.marginmax.io.Json;
 import org.marginmax.run.AtomicFiles;
+import org.marginmax.run.Checkpoints;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,12 +20,6 @@ import java.util.stream.Stream;
  */
 final class ProbeCache {
     static final String DIR = "cache";
-    static final JsonMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     /** A cache file's content. Infinite entries of brokenAt are written as "Infinity". */
     record Entry(int epoch, String attack, String split, int n, String settingsHash, Map<String, Object> settings,
@@ -39,7 +30,7 @@ final class ProbeCache {
     ProbeCache(Path robustnessDir) { this.dir = robustnessDir.resolve(DIR); }
 
     Path file(int epoch, String attack, String split, String hash) {
-        return dir.resolve(String.format("epoch-%06d-%s-%s-%s.json", epoch, attack, split, hash));
+        return dir.resolve(Checkpoints.baseName(epoch) + "-" + attack + "-" + split + "-" + hash + ".json");
     }
 
     /** The entry for this checkpoint and settings, if present, readable and computed on this model file. */
@@ -47,7 +38,7 @@ final class ProbeCache {
         Path f = file(epoch, attack, split, hash);
         if (!Files.isRegularFile(f)) return Optional.empty();
         try {
-            Entry e = JSON.readValue(f.toFile(), Entry.class);
+            Entry e = Json.MAPPER.readValue(f.toFile(), Entry.class);
             if (e.brokenAt() == null || !modelSha256.equals(e.modelSha256())) return Optional.empty();
             return Optional.of(e);
         } catch (IOException ex) {
@@ -58,7 +49,7 @@ final class ProbeCache {
     void write(Entry e) {
         try {
             Files.createDirectories(dir);
-            AtomicFiles.writeString(file(e.epoch(), e.attack(), e.split(), e.settingsHash()), JSON.writeValueAsString(e));
+            AtomicFiles.writeString(file(e.epoch(), e.attack(), e.split(), e.settingsHash()), Json.MAPPER.writeValueAsString(e));
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException("cannot write the robustness cache in " + dir + ": " + ex.getMessage(), ex);
         }
@@ -72,7 +63,7 @@ final class ProbeCache {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList()) {
                 try {
-                    Entry e = JSON.readValue(f.toFile(), Entry.class);
+                    Entry e = Json.MAPPER.readValue(f.toFile(), Entry.class);
                     if (e.brokenAt() != null) out.add(e);
                 } catch (IOException ignored) {
                     // unreadable entries are skipped

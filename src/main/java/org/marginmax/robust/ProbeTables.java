@@ -2,6 +2,8 @@ package org.marginmax.robust;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.marginmax.io.Csv;
+import org.marginmax.io.Json;
 import org.marginmax.run.AtomicFiles;
 
 import java.io.IOException;
@@ -29,7 +31,7 @@ public final class ProbeTables {
     }
 
     static void write(RobustnessProbe.Report r, Attack attack, String hash) {
-        StringBuilder csv = new StringBuilder(String.join(",", header(r.attack()))).append('\n');
+        StringBuilder csv = new StringBuilder(Csv.line(header(r.attack())));
         for (ProbeResult p : r.results()) {
             ProbeResult.NormStats s = r.attack().minimal() ? p.normStats() : null;
             for (double e : r.eps()) {
@@ -38,15 +40,15 @@ public final class ProbeTables {
                 if (s != null) cells.addAll(List.of(String.valueOf(s.attacked()), String.valueOf(s.notFound()), num(s.mean()),
                         num(s.median()), num(s.q10()), num(s.q25()), num(s.q75()), num(s.q90())));
                 cells.add(num(p.seconds()));
-                csv.append(String.join(",", cells)).append('\n');
+                csv.append(Csv.line(cells));
             }
         }
-        ObjectNode root = ProbeCache.JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("attack", r.attack().key());
         root.put("norm", r.attack().norm() == AttackKind.Norm.LINF ? "linf" : "l2");
         root.put("split", r.split());
         root.put("n", r.n());
-        root.set("settings", ProbeCache.JSON.valueToTree(attack.settings()));
+        root.set("settings", Json.MAPPER.valueToTree(attack.settings()));
         root.put("settings_hash", hash);
         if (r.attack().minimal())
             root.put("perturbation_norm", "L2 norm of the perturbation (not squared); robust accuracy at eps is the "
@@ -77,7 +79,7 @@ public final class ProbeTables {
         try {
             Files.createDirectories(r.csv().getParent());
             AtomicFiles.writeString(r.csv(), csv.toString());
-            AtomicFiles.writeString(r.json(), ProbeCache.JSON.writeValueAsString(root));
+            AtomicFiles.writeString(r.json(), Json.MAPPER.writeValueAsString(root));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + r.csv().getParent() + ": " + e.getMessage(), e);
         }

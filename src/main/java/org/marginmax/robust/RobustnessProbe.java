@@ -10,6 +10,7 @@ import org.marginmax.data.Datasets;
 import org.marginmax.data.ImageDataset;
 import org.marginmax.data.Sha256;
 import org.marginmax.io.UserInputException;
+import org.marginmax.io.Json;
 import org.marginmax.loss.MarginLosses;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.run.Checkpoints;
@@ -176,7 +177,7 @@ public final class RobustnessProbe {
 
     private static String hash(Map<String, Object> key) {
         try {
-            return Sha256.of(ProbeCache.JSON.writeValueAsString(key)).substring(0, 12);
+            return Sha256.of(Json.MAPPER.writeValueAsString(key)).substring(0, 12);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

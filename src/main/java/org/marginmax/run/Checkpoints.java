@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +30,8 @@ public final class Checkpoints {
 
     public static Path dir(Path runDir) { return runDir.resolve(DIR); }
 
-    static String baseName(int epoch) { return String.format("epoch-%06d", epoch); }
+    /** {@code epoch-000123}: the name of a checkpoint's files (and of what is computed on it, e.g. the probe cache). */
+    public static String baseName(int epoch) { return String.format(Locale.ROOT, "epoch-%06d", epoch); }
 
     public static Path modelFile(Path runDir, int epoch) { return dir(runDir).resolve(baseName(epoch) + ".zip"); }
 

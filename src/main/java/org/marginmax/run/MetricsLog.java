@@ -1,8 +1,11 @@
 package org.marginmax.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.marginmax.io.Csv;
+import org.marginmax.io.Json;
+import org.marginmax.io.UserInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -15,46 +18,47 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code metrics.csv} and {@code metrics.jsonl}: one row per epoch, appended and flushed as soon as it is known,
- * so a killed run keeps its history. The CSV header is fixed when the file is created.
+ * so a killed run keeps its history. The CSV header is fixed when the file is created: a resumed run keeps its own
+ * header (columns this code has added since are left out of its rows, both files), so older run directories resume.
  */
 public final class MetricsLog implements Closeable {
     public static final String CSV = "metrics.csv";
     public static final String JSONL = "metrics.jsonl";
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
 
-    private final List<String> columns;
-    private final List<String> dropped; // newer columns a resumed older run does not have
-    private final BufferedWriter csv;
-    private final BufferedWriter jsonl;
     private final Path csvPath;
     private final Path jsonlPath;
+    private final List<String> columns;
+    private final Set<String> known;
+    private final BufferedWriter csv;
+    private final BufferedWriter jsonl;
+    private boolean dropLogged;
 
+    /**
+     * Opens the run's metrics: a new file gets {@code columns} as its header; an existing one keeps its header, and
+     * rows are written in its column order.
+     */
     public MetricsLog(Path runDir, List<String> columns) {
-        csvPath = runDir.resolve(CSV);
-        jsonlPath = runDir.resolve(JSONL);
-        List<String> kept = List.copyOf(columns);
+        this.csvPath = runDir.resolve(CSV);
+        this.jsonlPath = runDir.resolve(JSONL);
+        this.known = Set.copyOf(columns);
         try {
             boolean fresh = !Files.exists(csvPath) || Files.size(csvPath) == 0;
-            if (!fresh) {
-                String header = Files.newBufferedReader(csvPath, StandardCharsets.UTF_8).readLine();
-                List<String> old = header == null ? List.of() : List.of(header.split(",", -1));
-                if (old.size() < columns.size() && columns.subList(0, old.size()).equals(old))
-                    kept = old; // an older run: it keeps its own header, the newer columns are left out
-                else if (!String.join(",", columns).equals(header))
-                    throw new RunDirectoryException(csvPath + ": its columns differ from this run's (another model?); "
-                            + "start a new run directory instead of appending");
-            }
-            this.columns = kept;
-            this.dropped = columns.subList(kept.size(), columns.size());
+            List<String> header = fresh ? List.of() : existingHeader(csvPath);
+            if (!fresh && !header.contains("epoch"))
+                throw new UserInputException(csvPath + ": its header has no 'epoch' column (" + String.join(",", header)
+                        + "): not a metrics file of this project; start a new run directory");
+            this.columns = fresh ? List.copyOf(columns) : header;
             csv = Files.newBufferedWriter(csvPath, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            jsonl = Files.newBufferedWriter(runDir.resolve(JSONL), StandardCharsets.UTF_8,
+            jsonl = Files.newBufferedWriter(jsonlPath, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             if (fresh) {
-                csv.write(String.join(",", columns));
-                csv.newLine();
+                csv.write(Csv.line(this.columns));
                 csv.flush();
             }
         } catch (IOException e) {
@@ -62,27 +66,44 @@ public final class MetricsLog implements Closeable {
         }
     }
 
+    private static List<String> existingHeader(Path csvPath) throws IOException {
+        try (var r = Files.newBufferedReader(csvPath, StandardCharsets.UTF_8)) {
+            String first = r.readLine();
+            return first == null ? List.of() : Csv.cells(first).stream().map(String::trim).toList();
+        }
+    }
+
+    /** The columns of the file's header, in its order. */
     public List<String> columns() { return columns; }
 
-    /** Appends one row (keys must be among the columns; missing ones are left empty) and flushes both files. */
+    /**
+     * Appends one row and flushes both files. Keys must be among this code's columns; those the file's header lacks
+     * (an older run resumed) are left out, columns the row lacks are left empty.
+     */
     public void append(Map<String, ?> row) {
         for (String k : row.keySet())
-            if (!columns.contains(k) && !dropped.contains(k)) throw new IllegalArgumentException("metrics row has unknown column " + k);
+            if (!known.contains(k) && !columns.contains(k))
+                throw new IllegalArgumentException("metrics row has unknown column " + k);
+        if (!dropLogged && !columns.containsAll(row.keySet())) {
+            Set<String> dropped = new TreeSet<>(row.keySet());
+            dropped.removeAll(columns);
+            LOG.debug("{} has no column {} (written by older code): left out of the rows of this run", csvPath, dropped);
+            dropLogged = true;
+        }
         List<String> cells = new ArrayList<>(columns.size());
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode json = Json.MAPPER.createObjectNode();
         for (String c : columns) {
             Object v = row.get(c);
             cells.add(format(v));
             if (v == null || (v instanceof Double d0 && d0.isNaN())) json.putNull(c);
             else if (v instanceof Double d && !Double.isFinite(d)) json.put(c, d.toString());
-            else json.set(c, JSON.valueToTree(v));
+            else json.set(c, Json.MAPPER.valueToTree(v));
         }
         long csvSize = size(csvPath), jsonlSize = size(jsonlPath);
         try {
-            csv.write(String.join(",", cells));
-            csv.newLine();
+            csv.write(Csv.line(cells));
             csv.flush();
-            jsonl.write(JSON.writeValueAsString(json));
+            jsonl.write(Json.LINE.writeValueAsString(json));
             jsonl.newLine();
             jsonl.flush();
         } catch (IOException e) {
@@ -107,33 +128,30 @@ public final class MetricsLog implements Closeable {
     }
 
     /**
-     * Drops the rows after {@code epoch} from both files (each rewritten atomically), so that a resumed run appends
-     * to a history with no gaps and no duplicates.
+     * Drops the rows after {@code epoch} from both files (each rewritten atomically), and a row torn by a kill, so
+     * that a resumed run appends to a history with no gaps and no duplicates.
      */
     public static void truncateAfter(Path runDir, int epoch) {
         Path csvPath = runDir.resolve(CSV);
         Path jsonlPath = runDir.resolve(JSONL);
         try {
-            List<String> csvLines = Files.readAllLines(csvPath, StandardCharsets.UTF_8);
-            List<String> keep = new ArrayList<>();
-            if (!csvLines.isEmpty()) keep.add(csvLines.get(0));
-            for (String line : csvLines.subList(Math.min(1, csvLines.size()), csvLines.size())) {
-                if (line.isBlank()) continue;
-                int comma = line.indexOf(',');
-                String first = comma < 0 ? line : line.substring(0, comma);
+            List<List<String>> rows = Csv.read(csvPath);
+            List<List<String>> keep = new ArrayList<>();
+            if (!rows.isEmpty()) keep.add(rows.get(0));
+            for (List<String> row : rows.subList(Math.min(1, rows.size()), rows.size())) {
                 try {
-                    if (Integer.parseInt(first) <= epoch) keep.add(line);
+                    if (row.size() == rows.get(0).size() && Integer.parseInt(row.get(0).trim()) <= epoch) keep.add(row);
                 } catch (NumberFormatException e) {
                     // a torn last line from a kill: dropped
                 }
             }
-            AtomicFiles.writeString(csvPath, String.join("\n", keep) + "\n");
+            AtomicFiles.writeString(csvPath, Csv.text(keep));
             if (Files.exists(jsonlPath)) {
                 List<String> jsonKeep = new ArrayList<>();
                 for (String line : Files.readAllLines(jsonlPath, StandardCharsets.UTF_8)) {
                     if (line.isBlank()) continue;
                     try {
-                        if (JSON.readTree(line).path("epoch").asInt(Integer.MAX_VALUE) <= epoch) jsonKeep.add(line);
+                        if (Json.MAPPER.readTree(line).path("epoch").asInt(Integer.MAX_VALUE) <= epoch) jsonKeep.add(line);
                     } catch (IOException e) {
                         // torn line: dropped
                     }

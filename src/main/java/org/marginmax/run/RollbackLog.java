@@ -1,5 +1,7 @@
 package org.marginmax.run;
 
+import org.marginmax.io.Csv;
+
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code rollbacks.csv}: one row per rejected epoch attempt (epoch, attempt, cause, detail, the frame learning rate
@@ -45,8 +46,8 @@ public final class RollbackLog implements Closeable {
     /** @param cause a fixed token without commas (e.g. {@code loss-rose}); detail the number behind it */
     public void append(int epoch, int attempt, String cause, double detail, double frameLr, double nextFrameLr) {
         try {
-            out.write(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s", epoch, attempt, cause, detail, frameLr, nextFrameLr));
-            out.newLine();
+            out.write(Csv.line(List.of(Integer.toString(epoch), Integer.toString(attempt), cause, Double.toString(detail),
+                    Double.toString(frameLr), Double.toString(nextFrameLr))));
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + CSV + ": " + e.getMessage(), e);
@@ -58,13 +59,11 @@ public final class RollbackLog implements Closeable {
         Path f = runDir.resolve(CSV);
         if (!Files.exists(f)) return;
         try {
-            List<String> keep = new ArrayList<>(List.of(HEADER));
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8).stream().skip(1).toList()) {
-                String first = line.split(",", 2)[0];
-                if (first.matches("\\d+") && Integer.parseInt(first) <= epoch && line.split(",", -1).length == 6)
-                    keep.add(line);
+            List<List<String>> keep = new ArrayList<>(List.of(Csv.cells(HEADER)));
+            for (List<String> row : Csv.read(f).stream().skip(1).toList()) {
+                if (row.get(0).matches("\\d+") && Integer.parseInt(row.get(0)) <= epoch && row.size() == 6) keep.add(row);
             }
-            AtomicFiles.writeString(f, String.join("\n", keep) + "\n");
+            AtomicFiles.writeString(f, Csv.text(keep));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + f + ": " + e.getMessage(), e);
         }

@@ -1,8 +1,8 @@
 package org.marginmax.train;
+import org.marginmax.io.Json;
 import org.marginmax.run.AtomicFiles;
 import org.marginmax.run.RunDirectory;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,6 @@ import java.util.Map;
 public class ProgressReporter {
     public static final String HEARTBEAT = "heartbeat.json";
     private static final Logger LOG = LoggerFactory.getLogger("org.marginmax.progress");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final boolean live;
     private final PrintStream out;
@@ -43,7 +42,7 @@ public class ProgressReporter {
         } else {
             LOG.info(line);
         }
-        ObjectNode hb = JSON.createObjectNode();
+        ObjectNode hb = Json.MAPPER.createObjectNode();
         hb.put("epoch", epoch);
         hb.put("epochs", epochs);
         hb.put("time", Instant.now().toString());

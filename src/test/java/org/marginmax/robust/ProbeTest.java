@@ -133,7 +133,7 @@ class ProbeTest {
                 previous = acc;
             }
         }
-        var json = ProbeCache.JSON.readTree(r.resolve("robustness/pgd-linf-train.json").toFile());
+        var json = org.marginmax.io.Json.MAPPER.readTree(r.resolve("robustness/pgd-linf-train.json").toFile());
         assertThat(json.path("checkpoints")).hasSize(3);
         assertThat(json.path("settings").path("steps").asInt()).isEqualTo(5);
     }
@@ -190,9 +190,9 @@ class ProbeTest {
         MultiLayerNetwork other = TinyNets.mlp(org.nd4j.linalg.api.buffer.DataType.FLOAT, 784, 10, 1);
         Path zip2 = Checkpoints.modelFile(r, 2);
         ModelSerializer.writeModel(other, zip2.toFile(), false);
-        ObjectNode side = (ObjectNode) ProbeCache.JSON.readTree(Checkpoints.stateFile(r, 2).toFile());
+        ObjectNode side = (ObjectNode) org.marginmax.io.Json.MAPPER.readTree(Checkpoints.stateFile(r, 2).toFile());
         side.put("model_sha256", Sha256.ofFile(zip2));
-        Files.writeString(Checkpoints.stateFile(r, 2), ProbeCache.JSON.writeValueAsString(side));
+        Files.writeString(Checkpoints.stateFile(r, 2), org.marginmax.io.Json.MAPPER.writeValueAsString(side));
 
         RobustnessProbe.Report rep = probe(r, "all", pgd(), 0.1);
         assertThat(rep.results()).extracting(ProbeResult::epoch).containsExactly(0, 3);
