@@ -53,6 +53,10 @@ public final class MetricsLog implements Closeable {
             if (!fresh && !header.contains("epoch"))
                 throw new UserInputException(csvPath + ": its header has no 'epoch' column (" + String.join(",", header)
                         + "): not a metrics file of this project; start a new run directory");
+            List<String> foreign = header.stream().filter(c -> !known.contains(c)).toList();
+            if (!foreign.isEmpty())
+                throw new RunDirectoryException(csvPath + ": its columns differ from this run's (" + String.join(",", foreign)
+                        + " are not among them: another model?); start a new run directory instead of appending");
             this.columns = fresh ? List.copyOf(columns) : header;
             csv = Files.newBufferedWriter(csvPath, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             jsonl = Files.newBufferedWriter(jsonlPath, StandardCharsets.UTF_8,
