@@ -47,7 +47,7 @@ SlurmdPidFile=/run/slurmd.pid
 $node State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
-pgrep -x slurmctld >/dev/null || slurmctld
+pgrep -x slurmctld >/dev/null || slurmctld -c  # -c: no jobs left over from an earlier machine session
 sleep 1
 pgrep -x slurmd >/dev/null || slurmd
 for _ in $(seq 60); do
