@@ -30,6 +30,8 @@ public final class EpochBatchIterator implements DataSetIterator {
     private boolean stopped;
     private int cursor;
     private transient DataSetPreProcessor preProcessor;
+    private transient INDArray lastLabels;
+    private transient int[] lastLabelInts;
 
     /** Starts at epoch 0, attempt 0. */
     public EpochBatchIterator(ImageDataset data, boolean nchw, int batchSize, long seed) {
@@ -94,9 +96,20 @@ public final class EpochBatchIterator implements DataSetIterator {
             if (nchw) x = x.reshape('c', n, data.channels(), data.height(), data.width());
             INDArray y = Nd4j.pullRows(data.labelMatrix(), 1, idx);
             ds = new DataSet(x, y);
+            lastLabels = y;
+            lastLabelInts = new int[n];
+            for (int i = 0; i < n; i++) lastLabelInts[i] = data.binary() ? data.target(idx[i]) : data.label(idx[i]);
         }
         if (preProcessor != null) preProcessor.preProcess(ds);
         return ds;
+    }
+
+    /**
+     * The labels of the last batch as ints (class index, or ±1 for a binary task), taken from the host-side data,
+     * if {@code labels} is that batch's label array itself (identity, not equality); else null.
+     */
+    public int[] hostLabelsOf(INDArray labels) {
+        return labels != null && labels == lastLabels && preProcessor == null ? lastLabelInts : null;
     }
 
     @Override

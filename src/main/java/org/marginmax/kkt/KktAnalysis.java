@@ -126,9 +126,14 @@ public final class KktAnalysis {
             }
             status.accept("gradients of " + p + " pairs");
             long t0 = System.nanoTime();
-            long every = Math.max(1, p / 20);
-            PairGram.Result g = PairGram.compute(net, xs, example, eps, thetaT, settings.chunk(),
-                    done -> { if (done % every == 0) status.accept("gradients " + done + "/" + p); });
+            long[] shown = {t0}; // a progress line at most every 5 s: a log file (Slurm) gets no line per pair
+            PairGram.Result g = PairGram.compute(net, xs, example, eps, thetaT, settings.chunk(), done -> {
+                long now = System.nanoTime();
+                if (now - shown[0] >= 5_000_000_000L) {
+                    shown[0] = now;
+                    status.accept("gradients " + done + "/" + p);
+                }
+            });
             status.accept(String.format(java.util.Locale.ROOT, "NNLS on %d pairs (gradients and Gram matrix took %.1f s)",
                     p, (System.nanoTime() - t0) / 1e9));
             long t1 = System.nanoTime();

@@ -35,6 +35,20 @@ public abstract class FramedLoss implements ILossFunction, MarginLoss {
     @JsonIgnore
     private transient boolean gradientLossSumSet;
 
+    /**
+     * The labels of a minibatch as host ints, when the caller still holds them (the training iterator): on a GPU
+     * this saves copying the label matrix back to the host every iteration. Returns null for an array it did not
+     * make, and the labels are then read from the array.
+     */
+    @FunctionalInterface
+    public interface HostLabels { int[] of(INDArray labels); }
+
+    @JsonIgnore
+    private transient HostLabels hostLabels;
+
+    @JsonIgnore
+    public void setHostLabels(HostLabels source) { this.hostLabels = source; }
+
     @JsonIgnore
     public double getLogFrame() { return logFrame; }
 
@@ -130,7 +144,8 @@ public abstract class FramedLoss implements ILossFunction, MarginLoss {
         INDArray preOutput64 = preOutput.castTo(DataType.DOUBLE);
         INDArray logitsArr = identity ? preOutput64 : activationFn.getActivation(preOutput64.dup(), true);
         double[] logits = MarginLosses.rowMajor(logitsArr);
-        int[] labelInts = labelsOf(labels);
+        int[] known = hostLabels == null ? null : hostLabels.of(labels);
+        int[] labelInts = known != null && known.length == batch ? known : labelsOf(labels);
 
         double[] loss = new double[batch];
         double[] grad = wantGradient ? new double[logits.length] : null;

@@ -143,6 +143,7 @@ public final class Trainer {
         BackpropShortcuts.forTraining(net);
         NetworkStructure structure = NetworkStructure.of(net);
         EpochBatchIterator batches = batches();
+        loss.setHostLabels(batches::hostLabelsOf);
         MarginStatistics statistics = new MarginStatistics(structure, loss, MarginStatistics.chunkFor(nchw()));
         MarginListener listener = listener(statistics, loss, batches);
         net.setListeners(listener);
