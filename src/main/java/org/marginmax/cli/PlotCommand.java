@@ -5,6 +5,7 @@ import org.marginmax.report.Figures;
 import org.marginmax.report.Figure;
 import org.marginmax.report.KktFigures;
 import org.marginmax.report.ReportPage;
+import org.marginmax.report.RunLabels;
 import org.marginmax.report.RunMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ public final class PlotCommand implements Callable<Integer> {
         runs.forEach(r -> notes.addAll(r.notes()));
         notes.addAll(set.notes());
         for (Figure f : set.figures()) FigureWriter.write(f, dir);
-        for (Figure f : KktFigures.build(runDirs, runs.stream().map(RunMetrics::name).toList())) FigureWriter.write(f, dir);
+        for (Figure f : KktFigures.build(dirs, RunLabels.of(runs))) FigureWriter.write(f, dir);
         Path page = ReportPage.write(dir, runs, set, notes);
         notes.forEach(n -> System.err.println("note: " + n));
         System.out.println("wrote " + set.figures().size() + " figures (PNG and SVG) and " + page);

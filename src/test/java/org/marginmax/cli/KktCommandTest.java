@@ -82,6 +82,18 @@ class KktCommandTest {
                 .isGreaterThanOrEqualTo(Integer.parseInt(last[KktRun.COLUMNS.indexOf("kkt_pairs")]));
         // a sweep directory stands for its runs
         assertThat(Main.run("kkt", dir.toString(), "--checkpoints", "last")).isZero();
+
+        // two runs of the same experiment on one figure: each gets its own series (labels told apart)
+        Path twin = dir.resolve("twin");
+        Files.createDirectories(twin);
+        for (Path p : Files.walk(run).toList()) {
+            Path t = twin.resolve(run.relativize(p).toString());
+            if (Files.isDirectory(p)) Files.createDirectories(t);
+            else Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path figures = dir.resolve("figures");
+        assertThat(Main.run("plot", run.toString(), twin.toString(), "--out", figures.toString())).isZero();
+        assertThat(figures.resolve("kkt-residual.png")).exists();
     }
 
     @Test
