@@ -271,8 +271,13 @@ public final class Trainer {
         boolean measured = s.listener().latest() != null;
         if (!measured && !state.interrupted) return;
         if (!measured) {
+            // the stop row must not move the tracker's cross-epoch state: the resumed run continues as if unmeasured
+            MarginTracker t = s.tracker();
+            int since = t.separatedSince(), decreases = t.smoothedDecreases();
+            double smoothed = t.lastSmoothed();
             EpochMeasurement m = s.listener().measure(s.net());
             record(s, state, m, s.schedule().frameLearningRate(state.logFrame), state.logFrame, 0, "");
+            t.restore(since, smoothed, decreases);
         }
         List<String> reasons = s.policy().reasons(state.epoch,
                 ((Number) state.lastRow.get("log10_loss")).doubleValue(), state.interrupted);
