@@ -74,6 +74,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("onednn", oneDnn);
             o.put("classifier", info.nativeClassifier());
             o.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+            peakResidentMb().ifPresent(mb -> o.put("peak_rss_mb", mb));
             System.out.println(o.toPrettyString());
         } else {
             System.out.printf(Locale.ROOT, "%-22s %10s %10s %12s %9s %14s%n", "model", "epoch_s", "stats_s", "stats/epoch",
@@ -84,9 +85,23 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-22s %45.1f%n", "GEMM 2048^3 float32", gemm);
             System.out.println("oneDNN conv/pooling helpers: " + (oneDnn ? "on" : "off") + "; native build: "
                     + info.nativeClassifier() + "; " + bench.data().train().size() + " training examples, batch 100; "
-                    + "medians of " + epochs + " epochs after " + warmup + " warm-up epochs");
+                    + "medians of " + epochs + " epochs after " + warmup + " warm-up epochs"
+                    + peakResidentMb().stream().mapToObj(mb -> String.format(Locale.ROOT, "; peak resident %.0f MB", mb))
+                    .findFirst().orElse(""));
         }
         return 0;
+    }
+
+    /** This process's peak resident set (VmHWM of /proc/self/status, Linux), in MB; the launcher's child runs bench. */
+    static java.util.OptionalDouble peakResidentMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM:"))
+                    return java.util.OptionalDouble.of(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return java.util.OptionalDouble.empty();
     }
 
     private static void putSeconds(ObjectNode o, String key, java.util.List<Double> seconds) {

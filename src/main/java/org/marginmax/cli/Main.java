@@ -27,7 +27,56 @@ public final class Main implements Runnable {
         // The launcher holds the write end of our stdin: EOF means it died (even by SIGKILL). Stop at once.
         if (PARENT_PIPE.equals(System.getenv(PARENT_ENV)))
             org.marginmax.train.StopSignal.haltWhenClosed(System.in, "the launcher (parent JVM) is gone");
-        System.exit(run(args));
+        System.exit(runReportingMemory(args));
+    }
+
+    /** Commands whose process is kept lean by default (measured in docs/MEMORY.md); the others keep the JVM's defaults. */
+    static final java.util.Set<String> LEAN_COMMANDS = java.util.Set.of("train", "resume", "bench", "sweep");
+    /** Replaces {@link #LEAN_OPTIONS} in the child JVM, e.g. for VGG-16: "-Xmx2g -Dorg.bytedeco.javacpp.maxbytes=8g". */
+    static final String JAVA_OPTS_ENV = "MARGIN_MAX_JAVA_OPTS";
+    /**
+     * The child JVM's default limits for {@link #LEAN_COMMANDS}. JavaCPP's maxbytes (default: the heap limit, a quarter
+     * of the machine's memory) is also the point where it asks for a GC to free dead native buffers, so with a 6 GB
+     * default the quickstart accumulated 5.6 GB of dead off-heap arrays; a small heap and a small maxbytes make them
+     * collected early. maxphysicalbytes 0 turns off JavaCPP's resident-size check (it counts the shared libraries too).
+     */
+    static final List<String> LEAN_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "-Dorg.bytedeco.javacpp.maxbytes=384m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0");
+
+    /** {@link #run}, with running out of memory reported as one line (exit 2) that says which limit to raise. */
+    static int runReportingMemory(String[] args) {
+        return reportingMemory(() -> run(args));
+    }
+
+    static int reportingMemory(java.util.function.IntSupplier command) {
+        try {
+            return command.getAsInt();
+        } catch (OutOfMemoryError e) {
+            System.err.println("error: out of memory (" + oneLine(e.getMessage()) + "): raise the limits, e.g. "
+                    + JAVA_OPTS_ENV + "=\"-Xmx2g -Dorg.bytedeco.javacpp.maxbytes=8g\" (see docs/MEMORY.md); "
+                    + "a run directory resumes from its newest checkpoint with `resume`");
+            return 2;
+        }
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) return "no detail";
+        String t = s.replaceAll("\\s+", " ").trim();
+        return t.length() > 200 ? t.substring(0, 200) + "…" : t;
+    }
+
+    /**
+     * The JVM options the launcher puts in front of the child's own: {@code MARGIN_MAX_JAVA_OPTS} if set, else
+     * {@link #LEAN_OPTIONS} for {@link #LEAN_COMMANDS}. Options the user gave on the java command line come after
+     * these in the child's command line and so win; a -Xmx in JAVA_TOOL_OPTIONS is respected too.
+     */
+    static List<String> childJvmOptions(String[] args, java.util.Map<String, String> env) {
+        String own = env.get(JAVA_OPTS_ENV);
+        if (own != null) return own.isBlank() ? List.of() : List.of(own.trim().split("\\s+"));
+        String command = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        if (!LEAN_COMMANDS.contains(command)) return List.of();
+        String tool = env.getOrDefault("JAVA_TOOL_OPTIONS", "");
+        return LEAN_OPTIONS.stream().filter(o -> !(o.startsWith("-Xmx") && tool.contains("-Xmx"))).toList();
     }
 
     /** Runs a command in this JVM (tests call this); returns the exit code. */
@@ -66,13 +115,16 @@ public final class Main implements Runnable {
     private static Optional<Integer> relaunchWithOpenMpSettings(String[] args) {
         if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("MARGIN_MAX_NO_RELAUNCH") != null)
             return Optional.empty();
-        List<String> cmd = ownCommandLine();
+        List<String> cmd = new ArrayList<>(ownCommandLine());
         if (cmd.isEmpty()) return Optional.empty();
+        cmd.addAll(1, childJvmOptions(args, System.getenv()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().putIfAbsent("OMP_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
         pb.environment().put("MARGIN_MAX_NO_RELAUNCH", "1");
+        // glibc's default of 8 malloc arenas per core keeps freed native memory resident per thread
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         pb.environment().put(PARENT_ENV, PARENT_PIPE);
         try {
             Process child = pb.start(); // child.getOutputStream() stays open as long as this JVM lives

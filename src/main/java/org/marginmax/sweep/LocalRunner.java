@@ -76,6 +76,7 @@ public final class LocalRunner {
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().put("MARGIN_MAX_NO_RELAUNCH", "1");
         pb.environment().remove("MARGIN_MAX_PARENT");
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         String gpu = gpus.isEmpty() ? null : gpus.get(worker % gpus.size());
         if (gpu != null) pb.environment().put("CUDA_VISIBLE_DEVICES", gpu);
         Process p = pb.start();
@@ -97,7 +98,7 @@ public final class LocalRunner {
     private static List<String> inheritedOptions() {
         List<String> l = new ArrayList<>();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-D")) l.add(a);
+            if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-D") || a.startsWith("-XX:")) l.add(a);
         return l;
     }
 }
