@@ -104,7 +104,9 @@ if stage kkt; then
 fi
 
 S=$OUT/schedules
-if stage schedules; then
+if stage schedules && [ ! -f experiments/quickstart-fast.yaml ]; then
+  log "schedules: no experiments/quickstart-fast.yaml at this commit, nothing to compare"
+elif stage schedules; then
   # the two quickstarts back to back, nothing else running: their wall times are compared
   train quickstart "$S/quickstart"
   train quickstart-fast "$S/quickstart-fast"
@@ -130,7 +132,7 @@ if stage figures; then
   $J plot "$K/quickstart-init1" "$K/quickstart-init0.1" --out "$F/kkt-quickstart"
   $J plot "$R/repro-binary-logistic-deep" "$K/binary-init0.01" --out "$F/kkt-binary"
   $J plot "$R/repro-cnn-nobias-lossbased" "$K/cnn-init0.1" --out "$F/kkt-cnn"
-  [ -d "$S/quickstart-fast" ] && $J plot "$S/quickstart" "$S/quickstart-fast" --out "$F/schedules"
+  if [ -d "$S/quickstart-fast" ]; then $J plot "$S/quickstart" "$S/quickstart-fast" --out "$F/schedules"; fi
 fi
 
 if stage tables; then

@@ -37,11 +37,21 @@ public final class PlotCommand implements Callable<Integer> {
             description = "where the figures and report.html go (default for one run: RUN_DIR/report; required for several)")
     Path out;
 
+    @Option(names = "--format", paramLabel = "F,F,...", split = ",", defaultValue = "pdf,svg,png",
+            description = "figure formats: pdf and svg (vector), png (default: ${DEFAULT-VALUE}); each figure also gets its data as <figure>.csv")
+    List<String> formats;
+
     @Option(names = "--log-epochs", description = "log-scaled epoch axis (epoch 0 left out)")
     boolean logEpochs;
 
     @Override public Integer call() {
         System.setProperty("java.awt.headless", "true");
+        java.util.Set<String> fmt = new java.util.TreeSet<>();
+        for (String f : formats) {
+            String k = f.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!FigureWriter.FORMATS.contains(k)) throw new UserError("--format " + f + ": use pdf, svg or png, separated by commas");
+            fmt.add(k);
+        }
         List<String> notes = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         boolean group = SweepCommand.expandSweeps(runDirs, dirs, notes) || groupSeeds;
@@ -58,11 +68,11 @@ public final class PlotCommand implements Callable<Integer> {
         Figures.FigureSet set = Figures.build(runs, group ? opts.withGroups(b) : opts);
         runs.forEach(r -> notes.addAll(r.notes()));
         notes.addAll(set.notes());
-        for (Figure f : set.figures()) FigureWriter.write(f, dir);
-        for (Figure f : KktFigures.build(dirs, RunLabels.of(runs))) FigureWriter.write(f, dir);
+        for (Figure f : set.figures()) FigureWriter.write(f, dir, fmt);
+        for (Figure f : KktFigures.build(dirs, RunLabels.of(runs))) FigureWriter.write(f, dir, fmt);
         Path page = ReportPage.write(dir, runs, set, notes);
         notes.forEach(n -> System.err.println("note: " + n));
-        System.out.println("wrote " + set.figures().size() + " figures (PNG and SVG) and " + page);
+        System.out.println("wrote " + set.figures().size() + " figures (" + String.join(", ", fmt) + ", data csv) and " + page);
         return 0;
     }
 }

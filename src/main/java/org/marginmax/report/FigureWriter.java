@@ -1,6 +1,7 @@
 package org.marginmax.report;
 
 import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.pdf.PDFProcessor;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 
@@ -15,10 +16,17 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.knowm.xchart.XYSeries;
+import org.marginmax.io.Csv;
+import org.marginmax.run.AtomicFiles;
 
 /**
- * Writes a {@link Figure} as PNG and SVG, headless, with its caption lines (provenance) in a strip under the chart.
+ * Writes a {@link Figure} as PNG, SVG and PDF (vector, by VectorGraphics2D, LGPL-3.0, which XChart ships), headless,
+ * with its caption lines (provenance) in a strip under the chart, and beside it {@code <name>.csv}: the points of
+ * every series drawn, so that it can be redrawn elsewhere.
  */
 public final class FigureWriter {
     static {
@@ -31,19 +39,42 @@ public final class FigureWriter {
 
     private FigureWriter() {}
 
-    /** Writes {@code dir/<name>.png} and {@code dir/<name>.svg}; returns both paths. */
-    public static List<Path> write(Figure f, Path dir) {
+    /** The formats {@code plot --format} takes. */
+    public static final Set<String> FORMATS = Set.of("png", "svg", "pdf");
+
+    /** Writes {@code dir/<name>.png}, {@code .svg}, {@code .pdf} and {@code .csv}; returns their paths. */
+    public static List<Path> write(Figure f, Path dir) { return write(f, dir, FORMATS); }
+
+    /** Writes the figure in the given formats (of {@link #FORMATS}) and its data CSV; returns the paths. */
+    public static List<Path> write(Figure f, Path dir, Set<String> formats) {
         try {
             Files.createDirectories(dir);
-            Path png = dir.resolve(f.name() + ".png");
-            Path svg = dir.resolve(f.name() + ".svg");
-            try (OutputStream out = Files.newOutputStream(png)) {
-                ImageIO.write(png(f), "png", out);
+            List<Path> written = new ArrayList<>();
+            if (formats.contains("png")) {
+                Path png = dir.resolve(f.name() + ".png");
+                try (OutputStream out = Files.newOutputStream(png)) {
+                    ImageIO.write(png(f), "png", out);
+                }
+                written.add(png);
             }
-            try (OutputStream out = Files.newOutputStream(svg)) {
-                writeSvg(f, out);
+            if (formats.contains("svg")) {
+                Path svg = dir.resolve(f.name() + ".svg");
+                try (OutputStream out = Files.newOutputStream(svg)) {
+                    writeSvg(f, out);
+                }
+                written.add(svg);
             }
-            return List.of(png, svg);
+            if (formats.contains("pdf")) {
+                Path pdf = dir.resolve(f.name() + ".pdf");
+                try (OutputStream out = Files.newOutputStream(pdf)) {
+                    writePdf(f, out);
+                }
+                written.add(pdf);
+            }
+            Path csv = dir.resolve(f.name() + ".csv");
+            AtomicFiles.writeString(csv, dataCsv(f));
+            written.add(csv);
+            return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write figure " + f.name() + " into " + dir + ": " + e.getMessage(), e);
         }
@@ -70,6 +101,27 @@ public final class FigureWriter {
         f.chart().paint(g, w, h);
         drawCaption(g, f, h);
         new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, w, h + stripHeight(f))).writeTo(out);
+    }
+
+    static void writePdf(Figure f, OutputStream out) throws IOException {
+        int w = f.chart().getWidth(), h = f.chart().getHeight();
+        VectorGraphics2D g = new VectorGraphics2D();
+        f.chart().paint(g, w, h);
+        drawCaption(g, f, h);
+        // VectorGraphics2D's page size is in millimetres: one pixel of the chart becomes one PostScript point (1/72 in)
+        double mm = 25.4 / 72;
+        new PDFProcessor(true).getDocument(g.getCommands(), new PageSize(0, 0, w * mm, (h + stripHeight(f)) * mm)).writeTo(out);
+    }
+
+    /** Tidy long format: one line per point drawn, {@code figure,series,x,y}. */
+    static String dataCsv(Figure f) {
+        StringBuilder sb = new StringBuilder(Csv.line(List.of("figure", "series", "x", "y")));
+        for (XYSeries s : f.chart().getSeriesMap().values()) {
+            double[] x = s.getXData(), y = s.getYData();
+            for (int i = 0; i < x.length; i++)
+                sb.append(Csv.line(List.of(f.name(), s.getName(), String.valueOf(x[i]), String.valueOf(y[i]))));
+        }
+        return sb.toString();
     }
 
     private static int stripHeight(Figure f) { return f.caption().isEmpty() ? 0 : PAD * 2 + LINE * f.caption().size(); }

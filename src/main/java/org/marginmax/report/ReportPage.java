@@ -24,7 +24,8 @@ public final class ReportPage {
     public static final String FILE = "report.html";
     private static final String STYLE = """
             body{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222}
-            table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:90%}
+            .scroll{max-width:100%;overflow-x:auto;margin:.5em 0 1.5em}
+            table{border-collapse:collapse;font-size:90%}
             th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}
             th{background:#f0f0f0} td.l,th.l{text-align:left}
             figure{margin:1.5em 0} img{max-width:100%;border:1px solid #ddd}
@@ -154,7 +155,7 @@ public final class ReportPage {
 
     /** An HTML table; the first {@code leftColumns} columns left-aligned. */
     private static void table(StringBuilder h, List<List<String>> rows, int leftColumns) {
-        h.append("<table>\n");
+        h.append("<div class=\"scroll\"><table>\n");
         for (int r = 0; r < rows.size(); r++) {
             h.append("<tr>");
             List<String> row = rows.get(r);
@@ -165,7 +166,7 @@ public final class ReportPage {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
     }
 
     /** A number for a table cell: "" for null or NaN (JSON sidecars hold non-finite values as strings). */

@@ -42,7 +42,7 @@ class FigureWriterTest {
         Path out = tmp.resolve("fig");
         List<Path> written = new ArrayList<>();
         for (Figure f : set.figures()) written.addAll(FigureWriter.write(f, out));
-        assertThat(written).hasSize(2 * set.figures().size());
+        assertThat(written).hasSize(4 * set.figures().size()); // png, svg, pdf, csv
 
         for (Figure f : set.figures()) {
             Path png = out.resolve(f.name() + ".png");
@@ -60,6 +60,23 @@ class FigureWriterTest {
             // XChart draws its text as outlines; the series are paths, the caption is text
             assertThat(svg.getElementsByTagNameNS("*", "path").getLength()).isGreaterThan(f.seriesNames().size());
             assertThat(allText(svg)).contains("mlp-run (run): config sha256 0123456789ab, git fedcba9876");
+
+            // a vector PDF: drawing operators, no raster image anywhere in it
+            String pdf = new String(Files.readAllBytes(out.resolve(f.name() + ".pdf")), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(pdf).startsWith("%PDF-").contains("/Type /Page").doesNotContain("/Subtype /Image").doesNotContain("/XObject").contains("%%EOF");
+
+            // the CSV beside it holds exactly the points of every series drawn, in order
+            List<String> lines = Files.readAllLines(out.resolve(f.name() + ".csv"));
+            assertThat(lines.get(0)).isEqualTo("figure,series,x,y");
+            List<String> expected = new ArrayList<>();
+            for (var series : f.chart().getSeriesMap().values())
+                for (int i = 0; i < series.getXData().length; i++)
+                    expected.add(series.getName() + "|" + series.getXData()[i] + "|" + series.getYData()[i]);
+            List<String> actual = new ArrayList<>();
+            List<List<String>> rows = org.marginmax.io.Csv.read(out.resolve(f.name() + ".csv"));
+            for (List<String> rec : rows.subList(1, rows.size()))
+                actual.add(rec.get(1) + "|" + Double.parseDouble(rec.get(2)) + "|" + Double.parseDouble(rec.get(3)));
+            assertThat(actual).as(f.name()).isEqualTo(expected);
         }
     }
 
