@@ -105,11 +105,13 @@ public final class FigureWriter {
 
     static void writePdf(Figure f, OutputStream out) throws IOException {
         int w = f.chart().getWidth(), h = f.chart().getHeight();
+        // VectorGraphics2D's PDF units are millimetres, for the page and the drawing alike: scaled so that one pixel of
+        // the chart becomes one PostScript point (1/72 in)
+        double mm = 25.4 / 72;
         VectorGraphics2D g = new VectorGraphics2D();
+        g.scale(mm, mm);
         f.chart().paint(g, w, h);
         drawCaption(g, f, h);
-        // VectorGraphics2D's page size is in millimetres: one pixel of the chart becomes one PostScript point (1/72 in)
-        double mm = 25.4 / 72;
         new PDFProcessor(true).getDocument(g.getCommands(), new PageSize(0, 0, w * mm, (h + stripHeight(f)) * mm)).writeTo(out);
     }
 
