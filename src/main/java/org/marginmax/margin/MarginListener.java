@@ -24,6 +24,7 @@ public final class MarginListener extends BaseTrainingListener {
     private boolean measureThisEpoch = true;
     private EpochMeasurement latest;
     private double worstBatchLoss;
+    private int steps;
 
     public MarginListener(MarginStatistics statistics, INDArray trainFeatures, int[] trainLabels,
                           INDArray testFeatures, int[] testLabels, double maxBatchLoss, Runnable abortEpoch) {
@@ -53,6 +54,7 @@ public final class MarginListener extends BaseTrainingListener {
         this.measureThisEpoch = measure;
         this.latest = null;
         this.worstBatchLoss = 0;
+        this.steps = 0;
     }
 
     /** The last measurement, or null if the last epoch was not measured. */
@@ -60,6 +62,12 @@ public final class MarginListener extends BaseTrainingListener {
 
     /** The largest minibatch loss (in frame units) of the last epoch; NaN if any was NaN. */
     public double worstBatchLoss() { return worstBatchLoss; }
+
+    /**
+     * The SGD steps DL4J ran in the last epoch: one per minibatch it fitted, the one that abandoned it included (its
+     * update is applied before the listener sees its loss).
+     */
+    public int steps() { return steps; }
 
     /** Whether the last epoch was abandoned: a minibatch loss was NaN or above the bound. */
     public boolean aborted() { return Double.isNaN(worstBatchLoss) || worstBatchLoss > maxBatchLoss; }
@@ -69,6 +77,7 @@ public final class MarginListener extends BaseTrainingListener {
      * at once; the schedule then treats it as a rejected epoch.
      */
     @Override public void iterationDone(Model model, int iteration, int epoch) {
+        steps++;
         double score = model.score();
         if (Double.isNaN(score) || Double.isNaN(worstBatchLoss)) worstBatchLoss = Double.NaN;
         else worstBatchLoss = Math.max(worstBatchLoss, score);

@@ -36,7 +36,8 @@ public final class MarginTracker {
                 "normalized_margin_product", "smoothed_margin"));
         for (int k = 1; k <= 7; k++) c.add("support_" + k);
         c.addAll(List.of("separated", "epochs_since_separation", "smoothed_margin_decreases", "rollbacks", "lr",
-                "log10_real_lr", "log_frame", "train_seconds", "stats_seconds", "wall_seconds", "alignment"));
+                "log10_real_lr", "log_frame", "train_seconds", "stats_seconds", "wall_seconds", "alignment",
+                "attempts", "sgd_steps"));
         return c;
     }
 
@@ -52,10 +53,11 @@ public final class MarginTracker {
     public int smoothedDecreases() { return smoothedDecreases; }
 
     /**
+     * @param spent       rollbacks, epoch attempts and SGD steps so far (columns rollbacks, attempts, sgd_steps)
      * @param frameLr     the rate SGD used in frame units
      * @param logFrame    the log-frame the epoch trained in (real rate = frameLr * exp(-logFrame))
      */
-    public Map<String, Object> row(int epoch, EpochMeasurement m, int rollbacks, double frameLr, double logFrame,
+    public Map<String, Object> row(int epoch, EpochMeasurement m, ScheduleCounts spent, double frameLr, double logFrame,
                                    double trainSeconds, double wallSeconds) {
         SetStatistics tr = m.train();
         ParameterNorms norms = m.norms();
@@ -89,7 +91,7 @@ public final class MarginTracker {
         r.put("separated", separated);
         r.put("epochs_since_separation", separatedSince < 0 ? null : epoch - separatedSince);
         r.put("smoothed_margin_decreases", smoothedDecreases);
-        r.put("rollbacks", rollbacks);
+        r.put("rollbacks", spent.rollbacks());
         r.put("lr", frameLr);
         r.put("log10_real_lr", Math.log10(frameLr) - logFrame / LN10);
         r.put("log_frame", logFrame);
@@ -97,6 +99,8 @@ public final class MarginTracker {
         r.put("stats_seconds", m.seconds());
         r.put("wall_seconds", wallSeconds);
         r.put("alignment", m.alignment());
+        r.put("attempts", spent.attempts());
+        r.put("sgd_steps", spent.sgdSteps());
         return r;
     }
 }

@@ -7,6 +7,9 @@ import java.util.Map;
  * The JSON sidecar of a checkpoint: everything a resumed run needs besides the parameters in the model zip, and
  * the provenance of the zip. Written after the zip and renamed into place, so its presence marks a complete
  * checkpoint.
+ *
+ * <p>{@code attempts} (epoch attempts so far, accepted and rejected) and {@code sgdSteps} (minibatch SGD steps of all
+ * of them) came later: a sidecar written before reads them as null.
  */
 public record CheckpointState(
         int epoch,
@@ -27,13 +30,15 @@ public record CheckpointState(
         String backend,
         long parameters,
         Map<String, Object> metrics,
-        String created) {
+        String created,
+        Integer attempts,
+        Long sgdSteps) {
 
     /** The same state naming its model zip and that zip's SHA-256 (set once the zip is written). */
     public CheckpointState withModel(String modelFile, String sha256) {
         return new CheckpointState(epoch, scheduleLr, logFrame, rollbacks, separatedSince, lastSmoothed,
                 smoothedDecreases, lossMilestone, reasons, modelFile, sha256, configSha256, dataSha256, seed, gitCommit,
-                backend, parameters, metrics, created);
+                backend, parameters, metrics, created, attempts, sgdSteps);
     }
 
     /** Whether only the rolling rule asked for this checkpoint (it may be pruned). */

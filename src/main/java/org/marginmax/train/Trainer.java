@@ -17,6 +17,7 @@ import org.marginmax.margin.EpochMeasurement;
 import org.marginmax.margin.MarginListener;
 import org.marginmax.margin.MarginStatistics;
 import org.marginmax.margin.MarginTracker;
+import org.marginmax.margin.ScheduleCounts;
 import org.marginmax.model.BackpropShortcuts;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.model.NetworkStructure;
@@ -180,7 +181,8 @@ public final class Trainer {
         if (!Double.isFinite(logFrame))
             throw new UserInputException("the initial training loss is " + logFrame + ": check the data and model");
         s.loss().setLogFrame(logFrame);
-        Map<String, Object> row0 = s.tracker().row(0, m0, 0, s.schedule().frameLearningRate(logFrame), logFrame, 0, 0);
+        Map<String, Object> row0 = s.tracker().row(0, m0, ScheduleCounts.NONE, s.schedule().frameLearningRate(logFrame),
+                logFrame, 0, 0);
         TrainingState state = TrainingState.fresh(logFrame, row0);
         s.metrics().append(row0);
         progress.epoch(run, 0, cfg.train().epochs(), row0, 0, "");
@@ -231,6 +233,7 @@ public final class Trainer {
         s.listener().measureNextEpoch(measure);
         long t0 = System.nanoTime();
         s.net().fit(s.batches());
+        state.attempted(s.listener().steps());
         EpochMeasurement m = s.listener().latest();
         double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
         return new Attempt(epoch, attempt, frameLr, state.logFrame, m, s.listener().aborted(),
@@ -258,7 +261,7 @@ public final class Trainer {
     private void record(Session s, TrainingState state, EpochMeasurement m, double frameLr, double logFrame,
                         double trainSeconds, String note) {
         double wall = state.wallOffset + (System.nanoTime() - s.startNanos()) / 1e9;
-        state.lastRow = s.tracker().row(state.epoch, m, state.rollbacks, frameLr, logFrame, trainSeconds, wall);
+        state.lastRow = s.tracker().row(state.epoch, m, state.spent(), frameLr, logFrame, trainSeconds, wall);
         s.metrics().append(state.lastRow);
         progress.epoch(run, state.epoch, cfg.train().epochs(), state.lastRow, wall, note);
     }
@@ -289,7 +292,8 @@ public final class Trainer {
         CheckpointState st = new CheckpointState(state.epoch, s.schedule().lr(), state.logFrame, state.rollbacks,
                 t.separatedSince(), t.lastSmoothed(), t.smoothedDecreases(), s.policy().milestone(),
                 new ArrayList<>(reasons), null, null, configSha, data.sha256(), cfg.seed(), Provenance.gitCommit(),
-                Provenance.backendName(), s.structure().totalParams(), state.lastRow, Instant.now().toString());
+                Provenance.backendName(), s.structure().totalParams(), state.lastRow, Instant.now().toString(),
+                state.attempts, state.sgdSteps);
         Checkpoints.save(run.path(), s.net(), st, s.provenance());
         s.policy().saved(state.epoch);
         Checkpoints.prune(run.path(), cfg.checkpoints().keepLast());

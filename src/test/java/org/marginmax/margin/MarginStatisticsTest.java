@@ -66,7 +66,7 @@ class MarginStatisticsTest {
         assertThat(norms.logRhoL(2)).isCloseTo(Math.log(15), within(1e-12));
 
         MarginTracker tracker = new MarginTracker(stats);
-        Map<String, Object> row = tracker.row(3, new EpochMeasurement(s, null, norms, 0.1), 0, 0.1, 0, 1, 1);
+        Map<String, Object> row = tracker.row(3, new EpochMeasurement(s, null, norms, 0.1), ScheduleCounts.NONE, 0.1, 0, 1, 1);
         assertThat((Double) row.get("normalized_margin")).isCloseTo(-1.0 / 15, within(1e-12));
         assertThat((Double) row.get("normalized_margin_product")).isCloseTo(-1.0 / Math.sqrt(50), within(1e-12));
         assertThat((Double) row.get("norm_product")).isCloseTo(Math.sqrt(50), within(1e-12));
@@ -82,7 +82,7 @@ class MarginStatisticsTest {
         INDArray x = Nd4j.create(new double[][]{{1, 0.5}, {0.2, 1}});
         SetStatistics s = stats.evaluate(net, x, new int[]{0, 1}, true);
         MarginTracker tracker = new MarginTracker(stats);
-        Map<String, Object> row = tracker.row(5, new EpochMeasurement(s, null, stats.norms(net), 0), 0, 0.1, 0, 1, 1);
+        Map<String, Object> row = tracker.row(5, new EpochMeasurement(s, null, stats.norms(net), 0), ScheduleCounts.NONE, 0.1, 0, 1, 1);
         double total = Math.log1p(Math.exp(-2)) + Math.log1p(Math.exp(-1.4));
         assertThat((Double) row.get("smoothed_margin")).isCloseTo(-Math.log(Math.expm1(total)) / 15, within(1e-12));
         assertThat((Double) row.get("normalized_margin")).isCloseTo(1.4 / 15, within(1e-12));
@@ -93,9 +93,9 @@ class MarginStatisticsTest {
 
         // the smoothed margin falling counts as a decrease; rising does not
         SetStatistics worse = new SetStatistics(2, s.logMeanLoss() + 0.1, s.logSumLoss() + 0.1, 1, 1.4, 2, s.margins());
-        tracker.row(6, new EpochMeasurement(worse, null, stats.norms(net), 0), 0, 0.1, 0, 1, 1);
+        tracker.row(6, new EpochMeasurement(worse, null, stats.norms(net), 0), ScheduleCounts.NONE, 0.1, 0, 1, 1);
         assertThat(tracker.smoothedDecreases()).isEqualTo(1);
-        tracker.row(7, new EpochMeasurement(s, null, stats.norms(net), 0), 0, 0.1, 0, 1, 1);
+        tracker.row(7, new EpochMeasurement(s, null, stats.norms(net), 0), ScheduleCounts.NONE, 0.1, 0, 1, 1);
         assertThat(tracker.smoothedDecreases()).isEqualTo(1);
     }
 

@@ -43,9 +43,12 @@ final class RunFixtures {
     }
 
     /** metrics.csv rows as lists of cells, header first. */
-    static List<List<String>> csv(Path runDir) throws IOException {
+    static List<List<String>> csv(Path runDir) throws IOException { return csvOf(runDir.resolve(MetricsLog.CSV)); }
+
+    /** A CSV file of this project (no quoted cells) as lists of cells, header first. */
+    static List<List<String>> csvOf(Path file) throws IOException {
         List<List<String>> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(runDir.resolve(MetricsLog.CSV))) rows.add(List.of(line.split(",", -1)));
+        for (String line : Files.readAllLines(file)) rows.add(List.of(line.split(",", -1)));
         return rows;
     }
 
