@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Draw the figures (PNG and SVG) and report.html of one run, or of several runs on shared figures.",
+        description = {"Draw the figures (PDF, SVG, PNG, each with its data CSV) and report.html of one run, or of several runs on shared figures.",
                 "Figures: training loss, accuracy, normalized and smoothed margins, norms, support vectors, learning",
                 "rate, and from robustness/*.csv robust accuracy vs eps and perturbation norms per checkpoint."})
 public final class PlotCommand implements Callable<Integer> {
