@@ -47,7 +47,11 @@ class KillAndResumeTest {
         assertThat(resumed.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(resumed.exitValue()).as("resume exit code (log: " + LOGS.get(resumed) + ")").isEqualTo(0);
 
-        RunFixtures.assertSameMetrics(whole, killed);
+        RunFixtures.assertSameMetrics(whole, killed); // attempts and sgd_steps included
+        List<List<String>> rows = RunFixtures.csv(killed);
+        List<String> header = rows.get(0);
+        assertThat(header.subList(header.size() - 2, header.size())).containsExactly("attempts", "sgd_steps");
+        assertThat(rows.subList(1, rows.size())).allSatisfy(r -> assertThat(r.get(header.size() - 1)).isNotEmpty());
         assertThat(Files.readAllLines(killed.resolve(MetricsLog.JSONL))).hasSize(EPOCHS + 1);
     }
 

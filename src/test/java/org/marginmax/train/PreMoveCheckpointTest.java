@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A run directory written by commit d353acb, before the run package existed (fixtures/run-d353acb: a first-layer-bias
  * MLP on 200 mnist-10k digits, checkpoints at epochs 0 and 2, killed after epoch 6 without its final checkpoint),
  * still resumes with today's code, continues exactly as the old code ran on (fixtures/run-d353acb-complete-metrics.csv,
- * the same run left to finish by the old code), and keeps its own metrics header.
+ * the same run left to finish by the old code), keeps its own metrics header (so the columns added since, e.g.
+ * attempts and sgd_steps, are not written), and plots.
  */
 class PreMoveCheckpointTest {
     @TempDir Path dir;
@@ -38,11 +39,17 @@ class PreMoveCheckpointTest {
 
         assertThat(r.completed()).isTrue();
         assertThat(r.epochs()).isEqualTo(6);
-        assertThat(Files.readAllLines(run.resolve("metrics.csv")).get(0)).isEqualTo(oldHeader);
+        assertThat(Files.readAllLines(run.resolve("metrics.csv")).get(0)).isEqualTo(oldHeader)
+                .doesNotContain("attempts", "sgd_steps");
         RunFixtures.assertSameMetrics(expected, run);
         assertThat(ModelZip.provenance(run.resolve(RunDirectory.MODEL))).get()
                 .satisfies(p -> assertThat(p.path("config_sha256").asText()).hasSize(64))
                 .satisfies(p -> assertThat(p.path("final_model").path("epoch").asInt()).isEqualTo(6));
+        Path figures = dir.resolve("figures");
+        assertThat(org.marginmax.cli.Main.run("plot", run.toString(), "--out", figures.toString())).isZero();
+        try (Stream<Path> pngs = Files.list(figures)) {
+            assertThat(pngs.filter(p -> p.toString().endsWith(".png")).count()).isPositive();
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
