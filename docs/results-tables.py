@@ -87,8 +87,8 @@ def short(commit):
 
 def source_line(runs, drawn_by):
     commits = sorted({short(r.commit) for r in runs})
-    where = ", ".join(f"`{os.path.relpath(r.path, OUT_ROOT)}`" for r in runs)
-    return f"*Read from {where} (under `{OUT_DISPLAY}`), made at commit {', '.join(f'`{c}`' for c in commits)}; " \
+    where = ", ".join(f"`{os.path.relpath(r.path, OUT)}`" for r in runs)
+    return f"*Read from {where} (under `{OUT}`), made at commit {', '.join(f'`{c}`' for c in commits)}; " \
            f"tabulated at commit `{drawn_by}`.*"
 
 
@@ -247,7 +247,7 @@ def t_bench(R):
         extra.append(f"peak resident memory of the bench process {b['peak_rss_mb']:.0f} MB")
     if b.get("gemm_gflops") is not None:
         extra.append(f"GEMM ceiling {b['gemm_gflops']:.0f} GFLOP/s")
-    lines = [f"*`bench --json` ({os.path.relpath(path, OUT_ROOT)}), at commit `{HEAD}`; machine: {machine}"
+    lines = [f"*`bench --json` ({os.path.relpath(path, OUT)}), at commit `{HEAD}`; machine: {machine}"
              + ("; " + ", ".join(extra) if extra else "") + ".*", ""]
     return lines + table(["model", "epoch (median)", "statistics pass (train + test)", "PGD-L∞ 100 steps"], rows,
                          ["---", "---:", "---:", "---:"])
@@ -317,14 +317,13 @@ def figure_block(group, name, alt, figures_dir):
 
 
 def main():
-    global OUT, OUT_ROOT, OUT_DISPLAY, HEAD, RESULTS, FIGURE_RUN_COMMITS
+    global OUT, HEAD, RESULTS, FIGURE_RUN_COMMITS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="outputs/reproduce")
     ap.add_argument("--results", default="docs/RESULTS.md")
     ap.add_argument("--figures", default="docs/figures")
     a = ap.parse_args()
     OUT, RESULTS = a.out, a.results
-    OUT_ROOT, OUT_DISPLAY = OUT, OUT
     HEAD = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
     if subprocess.run(["git", "status", "--porcelain", "--", "src", "pom.xml"], capture_output=True, text=True).stdout.strip():
         HEAD += "+dirty"
@@ -389,7 +388,7 @@ def main():
     print(f"results-tables.py: rewrote {len(done)} blocks of {RESULTS}: {', '.join(done)}")
 
 
-OUT = OUT_ROOT = OUT_DISPLAY = HEAD = RESULTS = None
+OUT = HEAD = RESULTS = None
 FIGURE_RUN_COMMITS = {}
 
 if __name__ == "__main__":

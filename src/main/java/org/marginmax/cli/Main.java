@@ -35,10 +35,11 @@ public final class Main implements Runnable {
     /** Replaces {@link #LEAN_OPTIONS} in the child JVM, e.g. for VGG-16: "-Xmx2g -Dorg.bytedeco.javacpp.maxbytes=8g". */
     static final String JAVA_OPTS_ENV = "MARGIN_MAX_JAVA_OPTS";
     /**
-     * The child JVM's default limits for {@link #LEAN_COMMANDS}. JavaCPP's maxbytes (default: the heap limit, a quarter
-     * of the machine's memory) is also the point where it asks for a GC to free dead native buffers, so with a 6 GB
-     * default the quickstart accumulated 5.6 GB of dead off-heap arrays; a small heap and a small maxbytes make them
-     * collected early. maxphysicalbytes 0 turns off JavaCPP's resident-size check (it counts the shared libraries too).
+     * The child JVM's default limits for {@link #LEAN_COMMANDS} (docs/MEMORY.md). ND4J frees an array's native buffer
+     * only when the Java object owning it is collected; with the default heap (a quarter of the machine's memory) such
+     * collections are rare and the quickstart held 5.6 GB of dead native buffers. A small heap is collected every few
+     * epochs and frees them. JavaCPP's maxbytes does not count ND4J's buffers (measured); it only bounds JavaCPP's own
+     * pointers. maxphysicalbytes 0 turns off JavaCPP's resident-size check (it counts the shared libraries too).
      */
     static final List<String> LEAN_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
             "-Dorg.bytedeco.javacpp.maxbytes=384m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0");

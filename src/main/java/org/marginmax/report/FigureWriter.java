@@ -17,7 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.knowm.xchart.XYSeries;
 import org.marginmax.io.Csv;
@@ -39,8 +41,17 @@ public final class FigureWriter {
 
     private FigureWriter() {}
 
-    /** The formats {@code plot --format} takes. */
-    public static final Set<String> FORMATS = Set.of("png", "svg", "pdf");
+    @FunctionalInterface
+    private interface Encoder { void write(Figure f, OutputStream out) throws IOException; }
+
+    /** The formats {@code plot --format} takes, in the order they are written. */
+    private static final Map<String, Encoder> ENCODERS = new LinkedHashMap<>();
+    static {
+        ENCODERS.put("png", (f, out) -> ImageIO.write(png(f), "png", out));
+        ENCODERS.put("svg", FigureWriter::writeSvg);
+        ENCODERS.put("pdf", FigureWriter::writePdf);
+    }
+    public static final Set<String> FORMATS = Set.copyOf(ENCODERS.keySet());
 
     /** Writes {@code dir/<name>.png}, {@code .svg}, {@code .pdf} and {@code .csv}; returns their paths. */
     public static List<Path> write(Figure f, Path dir) { return write(f, dir, FORMATS); }
@@ -50,26 +61,13 @@ public final class FigureWriter {
         try {
             Files.createDirectories(dir);
             List<Path> written = new ArrayList<>();
-            if (formats.contains("png")) {
-                Path png = dir.resolve(f.name() + ".png");
-                try (OutputStream out = Files.newOutputStream(png)) {
-                    ImageIO.write(png(f), "png", out);
+            for (Map.Entry<String, Encoder> e : ENCODERS.entrySet()) {
+                if (!formats.contains(e.getKey())) continue;
+                Path file = dir.resolve(f.name() + "." + e.getKey());
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    e.getValue().write(f, out);
                 }
-                written.add(png);
-            }
-            if (formats.contains("svg")) {
-                Path svg = dir.resolve(f.name() + ".svg");
-                try (OutputStream out = Files.newOutputStream(svg)) {
-                    writeSvg(f, out);
-                }
-                written.add(svg);
-            }
-            if (formats.contains("pdf")) {
-                Path pdf = dir.resolve(f.name() + ".pdf");
-                try (OutputStream out = Files.newOutputStream(pdf)) {
-                    writePdf(f, out);
-                }
-                written.add(pdf);
+                written.add(file);
             }
             Path csv = dir.resolve(f.name() + ".csv");
             AtomicFiles.writeString(csv, dataCsv(f));
@@ -96,23 +94,27 @@ public final class FigureWriter {
     }
 
     static void writeSvg(Figure f, OutputStream out) throws IOException {
-        int w = f.chart().getWidth(), h = f.chart().getHeight();
-        VectorGraphics2D g = new VectorGraphics2D();
-        f.chart().paint(g, w, h);
-        drawCaption(g, f, h);
-        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, w, h + stripHeight(f))).writeTo(out);
+        new SVGProcessor().getDocument(vector(f, 1).getCommands(), page(f, 1)).writeTo(out);
     }
 
     static void writePdf(Figure f, OutputStream out) throws IOException {
-        int w = f.chart().getWidth(), h = f.chart().getHeight();
         // VectorGraphics2D's PDF units are millimetres, for the page and the drawing alike: scaled so that one pixel of
         // the chart becomes one PostScript point (1/72 in)
         double mm = 25.4 / 72;
+        new PDFProcessor(true).getDocument(vector(f, mm).getCommands(), page(f, mm)).writeTo(out);
+    }
+
+    /** The chart and its caption drawn as vector commands, every coordinate times {@code scale}. */
+    private static VectorGraphics2D vector(Figure f, double scale) {
         VectorGraphics2D g = new VectorGraphics2D();
-        g.scale(mm, mm);
-        f.chart().paint(g, w, h);
-        drawCaption(g, f, h);
-        new PDFProcessor(true).getDocument(g.getCommands(), new PageSize(0, 0, w * mm, (h + stripHeight(f)) * mm)).writeTo(out);
+        if (scale != 1) g.scale(scale, scale);
+        f.chart().paint(g, f.chart().getWidth(), f.chart().getHeight());
+        drawCaption(g, f, f.chart().getHeight());
+        return g;
+    }
+
+    private static PageSize page(Figure f, double scale) {
+        return new PageSize(0, 0, f.chart().getWidth() * scale, (f.chart().getHeight() + stripHeight(f)) * scale);
     }
 
     /** Tidy long format: one line per point drawn, {@code figure,series,x,y}. */
