@@ -23,6 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * attempts and sgd_steps, are not written), and plots.
  */
 class PreMoveCheckpointTest {
+    /**
+     * The fixture's continuation was computed on one machine, where OpenBLAS ran its Haswell sgemm kernel; another CPU
+     * gets another kernel (SkylakeX on AVX-512 Intel parts), which sums in another order: over these 4 epochs of a
+     * float32 net that moves the metrics by up to 3e-7 relative (measured with OPENBLAS_CORETYPE set to each of
+     * SkylakeX, Cooperlake, Sandybridge, Nehalem, Atom, Prescott). A resume that lost any state (the rate, the rollback
+     * count, the data order, the parameters) moves them by 1e-3 or more. Same-machine exactness is KillAndResumeTest's.
+     */
+    private static final double FIXTURE_TOLERANCE = 1e-5;
+
     @TempDir Path dir;
 
     @Test void oldRunResumesAndMatchesTheOldCodesOwnContinuation() throws Exception {
@@ -41,7 +50,7 @@ class PreMoveCheckpointTest {
         assertThat(r.epochs()).isEqualTo(6);
         assertThat(Files.readAllLines(run.resolve("metrics.csv")).get(0)).isEqualTo(oldHeader)
                 .doesNotContain("attempts", "sgd_steps");
-        RunFixtures.assertSameMetrics(expected, run);
+        RunFixtures.assertCloseMetrics(expected, run, FIXTURE_TOLERANCE);
         assertThat(ModelZip.provenance(run.resolve(RunDirectory.MODEL))).get()
                 .satisfies(p -> assertThat(p.path("config_sha256").asText()).hasSize(64))
                 .satisfies(p -> assertThat(p.path("final_model").path("epoch").asInt()).isEqualTo(6));
