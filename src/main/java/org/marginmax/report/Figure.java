@@ -10,8 +10,12 @@ import java.util.List;
  *
  * @param name    file stem, e.g. "loss" → loss.png and loss.svg
  * @param caption lines under the chart
+ * @param yScale  the factor the y values were multiplied by to be drawn (the axis says "×10⁻⁴" for 1e4); the data
+ *                CSV gives y in the metric's own units
  */
-public record Figure(String name, XYChart chart, List<String> caption) {
+public record Figure(String name, XYChart chart, List<String> caption, double yScale) {
+    public Figure(String name, XYChart chart, List<String> caption) { this(name, chart, caption, 1); }
+
     public String title() { return chart.getTitle(); }
 
     /** The series names, in legend order. */

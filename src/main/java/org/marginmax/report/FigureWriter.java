@@ -117,13 +117,13 @@ public final class FigureWriter {
         return new PageSize(0, 0, f.chart().getWidth() * scale, (f.chart().getHeight() + stripHeight(f)) * scale);
     }
 
-    /** Tidy long format: one line per point drawn, {@code figure,series,x,y}. */
+    /** Tidy long format: one line per point drawn, {@code figure,series,x,y}, y in the metric's units. */
     static String dataCsv(Figure f) {
         StringBuilder sb = new StringBuilder(Csv.line(List.of("figure", "series", "x", "y")));
         for (XYSeries s : f.chart().getSeriesMap().values()) {
             double[] x = s.getXData(), y = s.getYData();
             for (int i = 0; i < x.length; i++)
-                sb.append(Csv.line(List.of(f.name(), s.getName(), String.valueOf(x[i]), String.valueOf(y[i]))));
+                sb.append(Csv.line(List.of(f.name(), s.getName(), String.valueOf(x[i]), String.valueOf(f.yScale() == 1 ? y[i] : y[i] / f.yScale()))));
         }
         return sb.toString();
     }

@@ -92,9 +92,13 @@ public final class Figures {
         epochFigure(out, "loss", "Training loss", "log10 training loss", List.of(new Curve("log10_loss", "")), null);
         epochFigure(out, "accuracy", "Accuracy", "accuracy",
                 List.of(new Curve("train_acc", "train"), new Curve("test_acc", "test")), null);
-        epochFigure(out, "margin", "Normalized margin", "normalized margin",
-                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i"), new Curve("normalized_margin", "q_min / ρ^L")),
-                "0.00E0");
+        // each normalized margin on its own axis (q_min/ρ^L is ~100× smaller), scaled from separation on
+        epochFigure(out, "margin", "Normalized margin q_min / ρ^L", "q_min / ρ^L",
+                List.of(new Curve("normalized_margin", "q_min / ρ^L")), "0.00E0");
+        fromSeparation(out);
+        epochFigure(out, "margin-product", "Normalized margin q_min / ∏ρ_i", "q_min / ∏ρ_i",
+                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i")), "0.00E0");
+        fromSeparation(out);
         epochFigure(out, "smoothed-margin", "Smoothed normalized margin", "smoothed normalized margin",
                 List.of(new Curve("smoothed_margin", "")), "0.00E0");
         Set<String> layerNorms = new LinkedHashSet<>();
@@ -108,6 +112,39 @@ public final class Figures {
         epochFigure(out, "lr", "Learning rate", "log10 learning rate",
                 List.of(new Curve("lr", "lr (frame units)", Figures::log10), new Curve("log10_real_lr", "real lr")), null);
         return out;
+    }
+
+    /**
+     * Sets the y range of the figure just added from the epochs at which its run had separated the training set:
+     * before separation the normalized margin is negative and would set the scale; that part stays drawn, clipped.
+     */
+    private void fromSeparation(List<Figure> out) {
+        if (out.isEmpty()) return;
+        Figure f = out.get(out.size() - 1);
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < runs.size(); i++) {
+            RunMetrics r = runs.get(i);
+            if (!r.has("separated")) continue;
+            double[] epoch = r.column("epoch"), sep = r.column("separated");
+            double first = Double.NaN;
+            for (int k = 0; k < epoch.length; k++) if (sep[k] > 0) { first = epoch[k]; break; }
+            if (Double.isNaN(first)) continue;
+            for (XYSeries xy : f.chart().getSeriesMap().values()) {
+                double[] x = xy.getXData(), y = xy.getYData();
+                if (!seriesOfRun(xy.getName(), i)) continue;
+                for (int k = 0; k < x.length; k++)
+                    if (x[k] >= first && Double.isFinite(y[k])) { lo = Math.min(lo, y[k]); hi = Math.max(hi, y[k]); }
+            }
+        }
+        if (!(hi > lo)) return;
+        double pad = 0.05 * (hi - lo);
+        f.chart().getStyler().setYAxisMin(lo - pad);
+        f.chart().getStyler().setYAxisMax(hi + pad);
+    }
+
+    /** Whether a series of a one-curve epoch figure belongs to run i (bands and means are named by their group). */
+    private boolean seriesOfRun(String series, int i) {
+        return options.band() != null || runs.size() == 1 || series.equals(labels.get(i));
     }
 
     private void epochFigure(List<Figure> out, String name, String title, String yLabel, List<Curve> curves,
@@ -135,9 +172,10 @@ public final class Figures {
             notes.add("figure " + name + ": nothing to draw");
             return;
         }
+        double scale = p.scaleSmallY();
         XYChart chart = p.chart(false);
-        if (yPattern != null) chart.getStyler().setYAxisDecimalPattern(yPattern);
-        out.add(new Figure(name, chart, caption));
+        if (yPattern != null && scale == 1) chart.getStyler().setYAxisDecimalPattern(yPattern);
+        out.add(new Figure(name, chart, caption, scale));
     }
 
     /**
@@ -251,10 +289,16 @@ public final class Figures {
         return out;
     }
 
-    /** Ten distinguishable colours (matplotlib's tab10). */
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
-            new Color(0xbcbd22), new Color(0x17becf)};
+    private static String superscript(int k) {
+        String digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        StringBuilder sb = new StringBuilder(k < 0 ? "⁻" : "");
+        for (char c : Integer.toString(Math.abs(k)).toCharArray()) sb.append(digits.charAt(c - '0'));
+        return sb.toString();
+    }
+
+    /** Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, reddish purple, orange, sky blue, black, yellow). */
+    private static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+            new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442)};
     private static final BasicStroke[] STROKES = {
             new BasicStroke(1.6f),
             new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{7, 4}, 0),
@@ -266,7 +310,8 @@ public final class Figures {
      * and a variant (a metric, a checkpoint): the more numerous of the two picks the colour, the other the dash.
      */
     private final class Plot {
-        final String name, title, xLabel, yLabel;
+        final String name, title, xLabel;
+        String yLabel;
         final List<String> series = new ArrayList<>();
         final List<double[][]> data = new ArrayList<>();
         final List<Integer> runOf = new ArrayList<>();
@@ -326,6 +371,23 @@ public final class Figures {
 
         boolean isEmpty() { return series.isEmpty(); }
 
+        /**
+         * Values all below 0.01 in size are drawn as multiples of 10^k, named on the axis ("×10⁻⁴"): XChart 3.8.8
+         * takes y values whose steps differ by less than 1e-4 (absolute) for equally spaced and puts a tick label at
+         * each data value (AxisTickCalculator_.areValuesEquallySpaced), and "3.80E-4" labels are hard to read.
+         * Returns the factor applied (1: none).
+         */
+        double scaleSmallY() {
+            double max = 0;
+            for (double[][] xy : data) for (double v : xy[1]) max = Math.max(max, Math.abs(v));
+            if (!(max > 0) || max >= 0.01) return 1;
+            int k = (int) Math.floor(Math.log10(max));
+            double scale = Math.pow(10, -k);
+            for (double[][] xy : data) for (int i = 0; i < xy[1].length; i++) xy[1][i] *= scale;
+            yLabel = yLabel + " (×10" + superscript(k) + ")";
+            return scale;
+        }
+
         XYChart chart(boolean markers) {
             XYChart c = new XYChart(options.width(), options.height() + LEGEND_ROW * series.size());
             c.setTitle(title);
@@ -337,6 +399,11 @@ public final class Figures {
             s.setChartBackgroundColor(Color.WHITE);
             s.setPlotGridLinesColor(new Color(225, 225, 225));
             s.setXAxisLogarithmic(logX);
+            // XChart 3.8.8 labels every k-th value of equally spaced x data (epochs: 0, 8, 16, ...); an axis minimum
+            // off that grid makes it choose round ticks (0, 50, 100, ...) instead
+            double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
+            for (double[][] xy : data) for (double v : xy[0]) { xMin = Math.min(xMin, v); xMax = Math.max(xMax, v); }
+            if (!logX && xMax > xMin) s.setXAxisMin(xMin - 0.004 * (xMax - xMin));
             s.setMarkerSize(5);
             if (unitInterval) {
                 s.setYAxisMin(0.0);

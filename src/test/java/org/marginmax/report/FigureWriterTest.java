@@ -65,13 +65,14 @@ class FigureWriterTest {
             String pdf = new String(Files.readAllBytes(out.resolve(f.name() + ".pdf")), java.nio.charset.StandardCharsets.ISO_8859_1);
             assertThat(pdf).startsWith("%PDF-").contains("/Type /Page").doesNotContain("/Subtype /Image").doesNotContain("/XObject").contains("%%EOF");
 
-            // the CSV beside it holds exactly the points of every series drawn, in order
+            // the CSV beside it holds exactly the points of every series drawn, in order, y in the metric's units
             List<String> lines = Files.readAllLines(out.resolve(f.name() + ".csv"));
             assertThat(lines.get(0)).isEqualTo("figure,series,x,y");
             List<String> expected = new ArrayList<>();
             for (var series : f.chart().getSeriesMap().values())
                 for (int i = 0; i < series.getXData().length; i++)
-                    expected.add(series.getName() + "|" + series.getXData()[i] + "|" + series.getYData()[i]);
+                    expected.add(series.getName() + "|" + series.getXData()[i] + "|"
+                            + (f.yScale() == 1 ? series.getYData()[i] : series.getYData()[i] / f.yScale()));
             List<String> actual = new ArrayList<>();
             List<List<String>> rows = org.marginmax.io.Csv.read(out.resolve(f.name() + ".csv"));
             for (List<String> rec : rows.subList(1, rows.size()))

@@ -32,11 +32,12 @@ class FiguresTest {
         Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
 
         assertThat(set.figures()).extracting(Figure::name).containsExactly("loss", "accuracy", "margin",
-                "smoothed-margin", "norms", "support", "lr", "robust-l2-cw-test", "perturbation-l2-cw-test",
+                "margin-product", "smoothed-margin", "norms", "support", "lr", "robust-l2-cw-test", "perturbation-l2-cw-test",
                 "robust-linf-pgd-train");
         assertThat(set.get("loss").seriesNames()).containsExactly("mlp-run");
         assertThat(set.get("accuracy").seriesNames()).containsExactly("train", "test");
-        assertThat(set.get("margin").seriesNames()).containsExactly("q_min / ∏ρ_i", "q_min / ρ^L");
+        assertThat(set.get("margin").seriesNames()).containsExactly("mlp-run");
+        assertThat(set.get("margin-product").seriesNames()).containsExactly("mlp-run");
         assertThat(set.get("norms").seriesNames()).containsExactly("ρ", "ρ_1", "ρ_2", "ρ_3");
         assertThat(set.get("support").seriesNames()).containsExactly("k=1", "k=2", "k=3", "k=4", "k=5", "k=6", "k=7");
         assertThat(set.get("lr").seriesNames()).containsExactly("lr (frame units)", "real lr");
@@ -66,6 +67,50 @@ class FiguresTest {
         assertThat(x(set.get("accuracy"), "test")).doesNotContain(1.0).hasSize(20);
         assertThat(x(set.get("smoothed-margin"), "r")[0]).isEqualTo(2.0);
         assertThat(y(set.get("lr"), "lr (frame units)")[5]).isCloseTo(Math.log10(0.1 * Math.pow(1.1, 5)), within(1e-12));
+    }
+
+    @Test void eachNormalizedMarginIsScaledFromSeparationOn() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 40, 1);
+        RunMetrics m = RunMetrics.read(run);
+        Figures.FigureSet set = Figures.build(List.of(m), Figures.Options.defaults());
+        for (String[] fc : new String[][]{{"margin", "normalized_margin"}, {"margin-product", "normalized_margin_product"}}) {
+            double[] sep = m.column("separated"), v = m.column(fc[1]);
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY, all = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < v.length; k++) {
+                if (!Double.isFinite(v[k])) continue;
+                all = Math.min(all, v[k]);
+                if (sep[k] > 0) { lo = Math.min(lo, v[k]); hi = Math.max(hi, v[k]); }
+            }
+            assertThat(all).as("the synthetic run has a pre-separation dip").isLessThan(lo);
+            Figure f = set.get(fc[0]);
+            var styler = f.chart().getStyler();
+            double c = f.yScale();
+            assertThat(styler.getYAxisMin() / c).isCloseTo(lo - 0.05 * (hi - lo), within(1e-9 * Math.abs(hi - lo)));
+            assertThat(styler.getYAxisMax() / c).isCloseTo(hi + 0.05 * (hi - lo), within(1e-9 * Math.abs(hi - lo)));
+        }
+    }
+
+    @Test void smallValuesAreDrawnInPowersOfTenNamedOnTheAxisAndTheCsvKeepsTheMetricsUnits() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 40, 1);
+        RunMetrics m = RunMetrics.read(run);
+        Figure f = Figures.build(List.of(m), Figures.Options.defaults()).get("smoothed-margin");
+        double[] v = m.column("smoothed_margin");
+        double max = Arrays.stream(v).filter(Double::isFinite).map(Math::abs).max().orElseThrow();
+        assertThat(max).as("the synthetic margins are small").isLessThan(0.01);
+        int k = (int) Math.floor(Math.log10(max));
+        assertThat(f.yScale()).isEqualTo(Math.pow(10, -k));
+        assertThat(f.chart().getYAxisTitle()).endsWith("(×10⁻" + "⁰¹²³⁴⁵⁶⁷⁸⁹".charAt(-k) + ")");
+        double[] drawn = y(f, "r");
+        List<String> lines = FigureWriter.dataCsv(f).lines().skip(1).toList();
+        assertThat(lines).hasSize(drawn.length);
+        int row = 0;
+        for (double value : v) {
+            if (!Double.isFinite(value)) continue;
+            assertThat(drawn[row] / f.yScale()).isCloseTo(value, within(1e-15 * Math.abs(value) + 1e-300));
+            assertThat(Double.parseDouble(lines.get(row).split(",")[3])).isCloseTo(value, within(1e-15 * Math.abs(value) + 1e-300));
+            row++;
+        }
+        assertThat(Figures.build(List.of(m), Figures.Options.defaults()).get("loss").yScale()).isEqualTo(1);
     }
 
     @Test void logEpochAxisDropsEpochZero() throws IOException {
