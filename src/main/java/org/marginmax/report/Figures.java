@@ -109,8 +109,11 @@ public final class Figures {
         List<Curve> support = new ArrayList<>();
         for (int k = 1; k <= 7; k++) support.add(new Curve("support_" + k, "k=" + k));
         epochFigure(out, "support", "Support-vector counts: points with q_n < q_min + ln 10^k", "points", support, null);
-        epochFigure(out, "lr", "Learning rate", "log10 learning rate",
-                List.of(new Curve("lr", "lr (frame units)", Figures::log10), new Curve("log10_real_lr", "real lr")), null);
+        // the frame rate lr and the real rate lr / ℒ differ by the loss itself (decades apart): one axis each
+        epochFigure(out, "lr", "Learning rate in frame units (lr)", "log10 lr (frame units)",
+                List.of(new Curve("lr", "lr (frame units)", Figures::log10)), null);
+        epochFigure(out, "lr-real", "Real learning rate (lr / training loss)", "log10 real learning rate",
+                List.of(new Curve("log10_real_lr", "real lr")), null);
         return out;
     }
 

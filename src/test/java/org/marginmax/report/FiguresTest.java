@@ -32,7 +32,7 @@ class FiguresTest {
         Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
 
         assertThat(set.figures()).extracting(Figure::name).containsExactly("loss", "accuracy", "margin",
-                "margin-product", "smoothed-margin", "norms", "support", "lr", "robust-l2-cw-test", "perturbation-l2-cw-test",
+                "margin-product", "smoothed-margin", "norms", "support", "lr", "lr-real", "robust-l2-cw-test", "perturbation-l2-cw-test",
                 "robust-linf-pgd-train");
         assertThat(set.get("loss").seriesNames()).containsExactly("mlp-run");
         assertThat(set.get("accuracy").seriesNames()).containsExactly("train", "test");
@@ -40,7 +40,9 @@ class FiguresTest {
         assertThat(set.get("margin-product").seriesNames()).containsExactly("mlp-run");
         assertThat(set.get("norms").seriesNames()).containsExactly("ρ", "ρ_1", "ρ_2", "ρ_3");
         assertThat(set.get("support").seriesNames()).containsExactly("k=1", "k=2", "k=3", "k=4", "k=5", "k=6", "k=7");
-        assertThat(set.get("lr").seriesNames()).containsExactly("lr (frame units)", "real lr");
+        assertThat(set.get("lr").seriesNames()).containsExactly("mlp-run");
+        assertThat(set.get("lr-real").seriesNames()).containsExactly("mlp-run");
+        assertThat(set.get("lr-real").chart().getYAxisTitle()).isEqualTo("log10 real learning rate");
         assertThat(set.get("robust-linf-pgd-train").seriesNames()).containsExactly("epoch 10", "epoch 40");
         assertThat(set.get("perturbation-l2-cw-test").seriesNames()).containsExactly("epoch 10", "epoch 40");
         assertThat(set.get("loss").chart().getYAxisTitle()).isEqualTo("log10 training loss");
@@ -66,7 +68,7 @@ class FiguresTest {
         // test_acc is empty at epoch 1; smoothed margin is undefined before separation (epochs 0, 1)
         assertThat(x(set.get("accuracy"), "test")).doesNotContain(1.0).hasSize(20);
         assertThat(x(set.get("smoothed-margin"), "r")[0]).isEqualTo(2.0);
-        assertThat(y(set.get("lr"), "lr (frame units)")[5]).isCloseTo(Math.log10(0.1 * Math.pow(1.1, 5)), within(1e-12));
+        assertThat(y(set.get("lr"), "r")[5]).isCloseTo(Math.log10(0.1 * Math.pow(1.1, 5)), within(1e-12));
     }
 
     @Test void eachNormalizedMarginIsScaledFromSeparationOn() throws IOException {

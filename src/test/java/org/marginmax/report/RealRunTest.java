@@ -64,7 +64,9 @@ class RealRunTest {
         assertThat(set.get("loss").chart().getSeriesMap().get("tiny-report").getYData())
                 .containsExactly(m.column("log10_loss"));
         assertThat(set.get("norms").seriesNames()).containsExactly("ρ", "ρ_1", "ρ_2");
-        assertThat(set.get("lr").seriesNames()).containsExactly("lr (frame units)", "real lr");
+        assertThat(set.get("lr").seriesNames()).containsExactly("tiny-report");
+        assertThat(set.get("lr-real").chart().getSeriesMap().get("tiny-report").getYData())
+                .containsExactly(m.column("log10_real_lr"));
         assertThat(m.checkpoints()).extracting(e -> e.info().epoch()).contains(0, 2, EPOCHS);
     }
 
