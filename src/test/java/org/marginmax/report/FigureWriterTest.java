@@ -35,6 +35,36 @@ class FigureWriterTest {
         return sb.toString();
     }
 
+    /** Every figure's PDF, parsed by PDFBox: one page drawn with vector paths, and no raster image anywhere in it. */
+    @Test void pdfsAreVectorPagesWithoutRasterImages() throws Exception {
+        Path run = SyntheticRuns.run(tmp.resolve("run"), "mlp-run", "none", "loss-based", 40, 10);
+        SyntheticRuns.pgd(run);
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        Path out = tmp.resolve("fig");
+        for (Figure f : set.figures()) {
+            FigureWriter.write(f, out);
+            try (var doc = org.apache.pdfbox.Loader.loadPDF(out.resolve(f.name() + ".pdf").toFile())) {
+                assertThat(doc.getNumberOfPages()).as(f.name()).isEqualTo(1);
+                var page = doc.getPage(0);
+                for (var name : page.getResources().getXObjectNames())
+                    assertThat(page.getResources().getXObject(name)).as(f.name() + " " + name)
+                            .isNotInstanceOf(org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject.class);
+                int paths = 0, inlineImages = 0;
+                var parser = new org.apache.pdfbox.pdfparser.PDFStreamParser(page);
+                for (Object token = parser.parseNextToken(); token != null; token = parser.parseNextToken()) {
+                    if (!(token instanceof org.apache.pdfbox.contentstream.operator.Operator op)) continue;
+                    switch (op.getName()) {
+                        case "m", "l", "c", "re" -> paths++;
+                        case "BI", "Do" -> inlineImages += op.getName().equals("BI") ? 1 : 0;
+                        default -> { }
+                    }
+                }
+                assertThat(inlineImages).as(f.name() + ": inline images").isZero();
+                assertThat(paths).as(f.name() + ": path operators (curves, axes, text outlines)").isGreaterThan(100);
+            }
+        }
+    }
+
     @Test void writesValidPngAndSvgWithTheCaptionUnderTheChart() throws Exception {
         Path run = SyntheticRuns.run(tmp.resolve("run"), "mlp-run", "none", "loss-based", 40, 10);
         SyntheticRuns.pgd(run);
