@@ -123,7 +123,7 @@ public final class FigureWriter {
         for (XYSeries s : f.chart().getSeriesMap().values()) {
             double[] x = s.getXData(), y = s.getYData();
             for (int i = 0; i < x.length; i++)
-                sb.append(Csv.line(List.of(f.name(), s.getName(), String.valueOf(x[i]), String.valueOf(f.yScale() == 1 ? y[i] : y[i] / f.yScale()))));
+                sb.append(Csv.line(List.of(f.name(), s.getName(), String.valueOf(x[i]), String.valueOf(y[i] / f.yScale()))));
         }
         return sb.toString();
     }

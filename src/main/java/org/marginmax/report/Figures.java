@@ -93,12 +93,10 @@ public final class Figures {
         epochFigure(out, "accuracy", "Accuracy", "accuracy",
                 List.of(new Curve("train_acc", "train"), new Curve("test_acc", "test")), null);
         // each normalized margin on its own axis (q_min/ρ^L is ~100× smaller), scaled from separation on
-        epochFigure(out, "margin", "Normalized margin q_min / ρ^L", "q_min / ρ^L",
-                List.of(new Curve("normalized_margin", "q_min / ρ^L")), "0.00E0");
-        fromSeparation(out);
-        epochFigure(out, "margin-product", "Normalized margin q_min / ∏ρ_i", "q_min / ∏ρ_i",
-                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i")), "0.00E0");
-        fromSeparation(out);
+        scaleFromSeparation(epochFigure(out, "margin", "Normalized margin q_min / ρ^L", "q_min / ρ^L",
+                List.of(new Curve("normalized_margin", "q_min / ρ^L")), "0.00E0"));
+        scaleFromSeparation(epochFigure(out, "margin-product", "Normalized margin q_min / ∏ρ_i", "q_min / ∏ρ_i",
+                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i")), "0.00E0"));
         epochFigure(out, "smoothed-margin", "Smoothed normalized margin", "smoothed normalized margin",
                 List.of(new Curve("smoothed_margin", "")), "0.00E0");
         Set<String> layerNorms = new LinkedHashSet<>();
@@ -118,12 +116,12 @@ public final class Figures {
     }
 
     /**
-     * Sets the y range of the figure just added from the epochs at which its run had separated the training set:
-     * before separation the normalized margin is negative and would set the scale; that part stays drawn, clipped.
+     * Sets the y range of figure {@code f} (null: none was drawn) from the epochs at which its run had separated the
+     * training set: before separation the normalized margin is negative and would set the scale; that part stays
+     * drawn, clipped.
      */
-    private void fromSeparation(List<Figure> out) {
-        if (out.isEmpty()) return;
-        Figure f = out.get(out.size() - 1);
+    private void scaleFromSeparation(Figure f) {
+        if (f == null) return;
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < runs.size(); i++) {
             RunMetrics r = runs.get(i);
@@ -150,8 +148,9 @@ public final class Figures {
         return options.band() != null || runs.size() == 1 || series.equals(labels.get(i));
     }
 
-    private void epochFigure(List<Figure> out, String name, String title, String yLabel, List<Curve> curves,
-                             String yPattern) {
+    /** Adds the figure of these curves against epoch to {@code out} and returns it; null if nothing could be drawn. */
+    private Figure epochFigure(List<Figure> out, String name, String title, String yLabel, List<Curve> curves,
+                               String yPattern) {
         Plot p = new Plot(name, title, options.logEpochs() ? "epoch (log scale)" : "epoch", yLabel, options.logEpochs());
         boolean oneKind = curves.size() == 1;
         if (options.band() != null) {
@@ -173,12 +172,14 @@ public final class Figures {
         }
         if (p.isEmpty()) {
             notes.add("figure " + name + ": nothing to draw");
-            return;
+            return null;
         }
         double scale = p.scaleSmallY();
         XYChart chart = p.chart(false);
         if (yPattern != null && scale == 1) chart.getStyler().setYAxisDecimalPattern(yPattern);
-        out.add(new Figure(name, chart, caption, scale));
+        Figure f = new Figure(name, chart, caption, scale);
+        out.add(f);
+        return f;
     }
 
     /**
