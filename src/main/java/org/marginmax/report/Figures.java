@@ -3,11 +3,13 @@ package org.marginmax.report;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,9 +84,18 @@ public final class Figures {
         return new FigureSet(List.copyOf(out), List.copyOf(f.notes));
     }
 
-    /** A metrics column drawn as one curve per run. */
-    private record Curve(String column, String kind, UnaryOperator<double[]> transform) {
+    /**
+     * A metrics column drawn as one curve per run; {@code grey}: the part before the run's first separated epoch drawn
+     * light grey; {@code marks}: a cumulative counter column whose rises are marked on the curve (null: none).
+     */
+    private record Curve(String column, String kind, UnaryOperator<double[]> transform, boolean grey, String marks) {
         Curve(String column, String kind) { this(column, kind, v -> v); }
+
+        Curve(String column, String kind, UnaryOperator<double[]> transform) { this(column, kind, transform, false, null); }
+
+        Curve greyBeforeSeparation() { return new Curve(column, kind, transform, true, marks); }
+
+        Curve marking(String counter) { return new Curve(column, kind, transform, grey, counter); }
     }
 
     private List<Figure> epochFigures() {
@@ -94,11 +105,12 @@ public final class Figures {
                 List.of(new Curve("train_acc", "train"), new Curve("test_acc", "test")), null);
         // each normalized margin on its own axis (q_min/ρ^L is ~100× smaller), scaled from separation on
         scaleFromSeparation(epochFigure(out, "margin", "Normalized margin q_min / ρ^L", "q_min / ρ^L",
-                List.of(new Curve("normalized_margin", "q_min / ρ^L")), "0.00E0"));
+                List.of(new Curve("normalized_margin", "q_min / ρ^L").greyBeforeSeparation()), "0.00E0"));
         scaleFromSeparation(epochFigure(out, "margin-product", "Normalized margin q_min / ∏ρ_i", "q_min / ∏ρ_i",
-                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i")), "0.00E0"));
+                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i").greyBeforeSeparation()), "0.00E0"));
         epochFigure(out, "smoothed-margin", "Smoothed normalized margin", "smoothed normalized margin",
-                List.of(new Curve("smoothed_margin", "")), "0.00E0");
+                List.of(new Curve("smoothed_margin", "").greyBeforeSeparation().marking("smoothed_margin_decreases")),
+                "0.00E0");
         Set<String> layerNorms = new LinkedHashSet<>();
         runs.forEach(r -> layerNorms.addAll(r.layerNormColumns()));
         List<Curve> norms = new ArrayList<>(List.of(new Curve("rho", "ρ")));
@@ -153,6 +165,7 @@ public final class Figures {
                                String yPattern) {
         Plot p = new Plot(name, title, options.logEpochs() ? "epoch (log scale)" : "epoch", yLabel, options.logEpochs());
         boolean oneKind = curves.size() == 1;
+        int greyRuns = 0, markedRuns = 0;
         if (options.band() != null) {
             groupCurves(p, curves);
         } else for (int i = 0; i < runs.size(); i++) {
@@ -165,7 +178,26 @@ public final class Figures {
                     continue;
                 }
                 String series = oneKind ? labels.get(i) : runs.size() == 1 ? c.kind() : labels.get(i) + ": " + c.kind();
-                p.add(series, epochs, c.transform().apply(r.column(c.column())), i, c.column());
+                double[] y = c.transform().apply(r.column(c.column()));
+                int s = c.grey() ? firstSeparatedRow(r) : -1;
+                if (s > 0 && !p.kept(Arrays.copyOf(epochs, s), Arrays.copyOf(y, s)).isEmpty()) {
+                    // both parts share the first separated epoch, so that the line is continuous
+                    p.add(series, Arrays.copyOfRange(epochs, s, epochs.length), Arrays.copyOfRange(y, s, y.length), i, c.column());
+                    String name0 = "before separation" + (greyRuns == 0 ? "" : " (" + labels.get(i) + ")");
+                    p.add(name0, Arrays.copyOf(epochs, s + 1), Arrays.copyOf(y, s + 1), i, c.column(),
+                            new Style(GREY, THIN, XYSeries.XYSeriesRenderStyle.Line, SeriesMarkers.NONE, greyRuns++ == 0));
+                } else {
+                    p.add(series, epochs, y, i, c.column());
+                }
+                if (c.marks() != null && r.has(c.marks())) {
+                    double[][] m = rises(epochs, y, r.column(c.marks()));
+                    String name1 = "smoothed margin decreased" + (markedRuns == 0 ? "" : " (" + labels.get(i) + ")");
+                    // one run is drawn in the palette's first colour: marks in its second (vermillion) stand out
+                    Color colour = runs.size() == 1 ? PALETTE[1] : null;
+                    if (m[0].length > 0 && p.add(name1, m[0], m[1], i, c.column(),
+                            new Style(colour, null, XYSeries.XYSeriesRenderStyle.Scatter, SeriesMarkers.CROSS, true)))
+                        markedRuns++;
+                }
             }
             if (!missing.isEmpty())
                 notes.add(labels.get(i) + ": no column " + String.join(", ", missing) + " in metrics.csv: left out of figure " + name);
@@ -180,6 +212,26 @@ public final class Figures {
         Figure f = new Figure(name, chart, caption, scale);
         out.add(f);
         return f;
+    }
+
+    /** The row of the run's first epoch with {@code separated} > 0; -1 if never or no such column. */
+    private static int firstSeparatedRow(RunMetrics r) {
+        if (!r.has("separated")) return -1;
+        double[] sep = r.column("separated");
+        for (int k = 0; k < sep.length; k++) if (sep[k] > 0) return k;
+        return -1;
+    }
+
+    /** The epochs (and their y) at which the cumulative {@code counter} rose over its previous value. */
+    private static double[][] rises(double[] epochs, double[] y, double[] counter) {
+        List<Integer> rows = new ArrayList<>();
+        double prev = Double.NaN;
+        for (int k = 0; k < counter.length; k++) {
+            if (!Double.isFinite(counter[k])) continue;
+            if (counter[k] > prev) rows.add(k);
+            prev = counter[k];
+        }
+        return new double[][]{rows.stream().mapToDouble(k -> epochs[k]).toArray(), rows.stream().mapToDouble(k -> y[k]).toArray()};
     }
 
     /**
@@ -236,8 +288,9 @@ public final class Figures {
             String norm = normName(key);
             Plot acc = new Plot("robust-" + stem, "Robust accuracy under " + where, "ε (" + norm + "perturbation bound)",
                     "robust accuracy", false);
-            Plot ecdf = new Plot("perturbation-" + stem, "Minimal perturbation norms, " + where
-                    + ": fraction of points broken within norm", norm + "perturbation norm", "fraction of points", false);
+            Plot ecdf = new Plot("perturbation-" + stem, "Minimal perturbation, " + where
+                    + ": fraction of points whose perturbation exceeds ε", "ε (" + norm + "perturbation norm)",
+                    "fraction exceeding ε", false);
             Plot quantiles = new Plot("perturbation-" + stem, "Minimal perturbation norm per checkpoint, " + where,
                     options.logEpochs() ? "checkpoint epoch (log scale)" : "checkpoint epoch", norm + "perturbation norm",
                     options.logEpochs());
@@ -248,8 +301,10 @@ public final class Figures {
                     for (Robustness.Checkpoint c : rb.checkpoints())
                         acc.add(prefix + "epoch " + c.epoch(), c.eps(), c.robustAcc(), i, "epoch " + c.epoch());
                     final int run = i;
-                    rb.pointNorms().forEach((epoch, norms) -> ecdf.add(prefix + "epoch " + epoch, finite(norms),
-                            cumulativeFraction(norms), run, "epoch " + epoch));
+                    rb.pointNorms().forEach((epoch, norms) -> {
+                        double[][] f = fractionExceeding(norms);
+                        ecdf.add(prefix + "epoch " + epoch, f[0], f[1], run, "epoch " + epoch);
+                    });
                     Set<String> stats = new LinkedHashSet<>();
                     rb.checkpoints().forEach(c -> stats.addAll(c.normStats().keySet()));
                     for (String s : stats) {
@@ -274,17 +329,23 @@ public final class Figures {
         return a.contains("linf") || a.contains("l-inf") ? "L∞ " : a.contains("l2") || a.contains("deepfool") ? "L2 " : "";
     }
 
-    /** The finite norms, ascending (input sorted). */
-    private static double[] finite(double[] sortedNorms) {
-        return java.util.Arrays.stream(sortedNorms).filter(Double::isFinite).toArray();
-    }
-
-    /** For the i-th finite norm, the fraction of ALL points broken at that norm or below (unbroken points count). */
-    private static double[] cumulativeFraction(double[] sortedNorms) {
-        int n = sortedNorms.length;
-        double[] f = new double[(int) java.util.Arrays.stream(sortedNorms).filter(Double::isFinite).count()];
-        for (int i = 0; i < f.length; i++) f[i] = (i + 1) / (double) n;
-        return f;
+    /**
+     * ε and the fraction of ALL points whose minimal perturbation norm exceeds ε (a point never broken exceeds every
+     * ε), a right-continuous step function of the ascending norms: (n - (i+1))/n at the i-th norm, and at ε = 0 the
+     * fraction of norms above 0 (norms of 0 are counted there, not drawn again).
+     */
+    private static double[][] fractionExceeding(double[] sortedNorms) {
+        int n = sortedNorms.length, zeros = 0;
+        while (zeros < n && sortedNorms[zeros] <= 0) zeros++;
+        int last = zeros;
+        while (last < n && Double.isFinite(sortedNorms[last])) last++;
+        double[] x = new double[1 + last - zeros], y = new double[x.length];
+        y[0] = (n - zeros) / (double) n;
+        for (int i = zeros; i < last; i++) {
+            x[1 + i - zeros] = sortedNorms[i];
+            y[1 + i - zeros] = (n - (i + 1)) / (double) n;
+        }
+        return new double[][]{x, y};
     }
 
     private static double[] log10(double[] v) {
@@ -303,11 +364,17 @@ public final class Figures {
     /** Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, reddish purple, orange, sky blue, black, yellow). */
     private static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
             new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442)};
+    private static final Color GREY = new Color(160, 160, 160);
+    private static final BasicStroke THIN = new BasicStroke(1.0f);
     private static final BasicStroke[] STROKES = {
             new BasicStroke(1.6f),
             new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{7, 4}, 0),
             new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{2, 3}, 0),
             new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{8, 3, 2, 3}, 0)};
+
+    /** A series' own look instead of its run's and variant's (colour, stroke null: those of the run and variant). */
+    private record Style(Color colour, BasicStroke stroke, XYSeries.XYSeriesRenderStyle render, Marker marker,
+                         boolean inLegend) {}
 
     /**
      * Series collected first, so that the chart's height can make room for the legend. Each series belongs to a run
@@ -320,6 +387,7 @@ public final class Figures {
         final List<double[][]> data = new ArrayList<>();
         final List<Integer> runOf = new ArrayList<>();
         final List<Integer> variantOf = new ArrayList<>();
+        final List<Style> styleOf = new ArrayList<>();
         final Map<String, Integer> variants = new LinkedHashMap<>();
         final boolean logX;
         boolean unitInterval;
@@ -332,24 +400,37 @@ public final class Figures {
             this.yLabel = yLabel;
         }
 
-        /** Adds the finite points (x > 0 on a log axis); a series left empty is dropped with a note. */
-        void add(String seriesName, double[] x, double[] y, int run, String variant) {
-            double[][] xy = new double[2][];
+        /** The points that can be drawn: finite, x > 0 on a log axis. */
+        List<double[]> kept(double[] x, double[] y) {
             List<double[]> kept = new ArrayList<>();
             for (int i = 0; i < Math.min(x.length, y.length); i++) {
                 if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && !(logX && x[i] <= 0))
                     kept.add(new double[]{x[i], y[i]});
             }
+            return kept;
+        }
+
+        void add(String seriesName, double[] x, double[] y, int run, String variant) {
+            add(seriesName, x, y, run, variant, null);
+        }
+
+        /**
+         * Adds the points that can be drawn, in the run's and variant's colour and dash unless {@code style} says
+         * otherwise; a series left empty is dropped with a note (false).
+         */
+        boolean add(String seriesName, double[] x, double[] y, int run, String variant, Style style) {
+            List<double[]> kept = kept(x, y);
             if (kept.isEmpty()) {
                 notes.add("figure " + name + ": series '" + seriesName + "' has no finite values: left out");
-                return;
+                return false;
             }
-            xy[0] = kept.stream().mapToDouble(p -> p[0]).toArray();
-            xy[1] = kept.stream().mapToDouble(p -> p[1]).toArray();
+            double[][] xy = {kept.stream().mapToDouble(p -> p[0]).toArray(), kept.stream().mapToDouble(p -> p[1]).toArray()};
             series.add(seriesName);
             data.add(xy);
             runOf.add(run);
             variantOf.add(variants.computeIfAbsent(variant, k -> variants.size()));
+            styleOf.add(style);
+            return true;
         }
 
         final java.util.Set<String> bands = new java.util.HashSet<>();
@@ -393,7 +474,8 @@ public final class Figures {
         }
 
         XYChart chart(boolean markers) {
-            XYChart c = new XYChart(options.width(), options.height() + LEGEND_ROW * series.size());
+            long legendRows = styleOf.stream().filter(st -> st == null || st.inLegend()).count();
+            XYChart c = new XYChart(options.width(), options.height() + (int) (LEGEND_ROW * legendRows));
             c.setTitle(title);
             c.setXAxisTitle(xLabel);
             c.setYAxisTitle(yLabel);
@@ -428,6 +510,17 @@ public final class Figures {
                     xy.setFillColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 60));
                     xy.setLineColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 0));
                     xy.setMarker(SeriesMarkers.NONE);
+                }
+                Style st = styleOf.get(i);
+                if (st != null) {
+                    if (st.colour() != null) {
+                        xy.setLineColor(st.colour());
+                        xy.setMarkerColor(st.colour());
+                    }
+                    if (st.stroke() != null) xy.setLineStyle(st.stroke());
+                    xy.setXYSeriesRenderStyle(st.render());
+                    xy.setMarker(st.marker());
+                    xy.setShowInLegend(st.inLegend());
                 }
             }
             return c;

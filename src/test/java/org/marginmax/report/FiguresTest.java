@@ -36,8 +36,8 @@ class FiguresTest {
                 "robust-linf-pgd-train");
         assertThat(set.get("loss").seriesNames()).containsExactly("mlp-run");
         assertThat(set.get("accuracy").seriesNames()).containsExactly("train", "test");
-        assertThat(set.get("margin").seriesNames()).containsExactly("mlp-run");
-        assertThat(set.get("margin-product").seriesNames()).containsExactly("mlp-run");
+        assertThat(set.get("margin").seriesNames()).containsExactly("mlp-run", "before separation");
+        assertThat(set.get("margin-product").seriesNames()).containsExactly("mlp-run", "before separation");
         assertThat(set.get("norms").seriesNames()).containsExactly("ρ", "ρ_1", "ρ_2", "ρ_3");
         assertThat(set.get("support").seriesNames()).containsExactly("k=1", "k=2", "k=3", "k=4", "k=5", "k=6", "k=7");
         assertThat(set.get("lr").seriesNames()).containsExactly("mlp-run");
@@ -121,7 +121,8 @@ class FiguresTest {
         XYChart margin = set.get("margin").chart();
         assertThat(margin.getStyler().isXAxisLogarithmic()).isTrue();
         assertThat(margin.getXAxisTitle()).isEqualTo("epoch (log scale)");
-        for (XYSeries s : margin.getSeriesMap().values()) assertThat(Arrays.stream(s.getXData()).min().getAsDouble()).isEqualTo(1);
+        for (XYSeries s : margin.getSeriesMap().values()) assertThat(Arrays.stream(s.getXData()).min().getAsDouble()).isGreaterThanOrEqualTo(1);
+        assertThat(margin.getSeriesMap().get("before separation").getXData()).containsExactly(1, 2);
     }
 
     @Test void severalRunsShareFiguresWithLegendsFromTheirDifferingConfigFields() throws IOException {
@@ -164,14 +165,113 @@ class FiguresTest {
         assertThat(y(norms, "median")).containsExactly(0.45 + 10 / 100.0, 0.45 + 40 / 100.0);
     }
 
-    @Test void perPointNormsGiveTheFractionBrokenCountingUnbrokenPoints() throws IOException {
+    @Test void perPointNormsGiveTheFractionExceedingCountingUnbrokenPoints() throws IOException {
         Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
         SyntheticRuns.minimal(run, true);
         Figure f = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults()).get("perturbation-l2-cw-test");
         double[] ys = y(f, "epoch 10");
-        assertThat(ys).hasSize(19); // 20 points, one never broken (inf)
-        assertThat(ys[18]).isEqualTo(19 / 20.0);
-        assertThat(x(f, "epoch 10")[0]).isCloseTo(0.05 + 0.1, within(1e-12));
+        assertThat(ys).hasSize(20); // ε = 0, then 19 of 20 points broken (one inf)
+        assertThat(ys[0]).isEqualTo(1);
+        assertThat(ys[19]).isEqualTo(1 / 20.0); // only the unbroken point exceeds the largest norm
+        assertThat(x(f, "epoch 10")[1]).isCloseTo(0.05 + 0.1, within(1e-12));
+    }
+
+    @Test void minimalAttacksDrawTheFractionOfPointsWhosePerturbationExceedsEps() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
+        SyntheticRuns.minimal(run, false);
+        // 7 points at epoch 10: two never broken (inf, empty cell), one already misclassified (0), a tie at 0.3
+        SyntheticRuns.points(run, new java.util.LinkedHashMap<>(java.util.Map.of(
+                10, List.of("0.3", "inf", "0.1", "0", "0.3", "", "0.7"), 40, List.of("0.5", "0.2"))));
+        Figure f = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults()).get("perturbation-l2-cw-test");
+        assertThat(f.seriesNames()).containsExactly("epoch 10", "epoch 40");
+        // exceeding ε = 0: all but the 0; ε = 0.1: 0.3, 0.3, 0.7 and the two unbroken; past 0.7: the two unbroken
+        assertThat(x(f, "epoch 10")).containsExactly(0, 0.1, 0.3, 0.3, 0.7);
+        assertThat(y(f, "epoch 10")).containsExactly(6 / 7.0, 5 / 7.0, 4 / 7.0, 3 / 7.0, 2 / 7.0);
+        assertThat(x(f, "epoch 40")).containsExactly(0, 0.2, 0.5);
+        assertThat(y(f, "epoch 40")).containsExactly(1, 0.5, 0);
+        assertThat(f.title()).isEqualTo("Minimal perturbation, l2-cw, test set: fraction of points whose perturbation exceeds ε");
+        assertThat(f.chart().getXAxisTitle()).isEqualTo("ε (L2 perturbation norm)");
+        assertThat(f.chart().getYAxisTitle()).isEqualTo("fraction exceeding ε");
+    }
+
+    @Test void theMarginsBeforeSeparationAreDrawnGreyAndShareTheFirstSeparatedEpoch() throws IOException {
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 40, 1); // separated from epoch 2
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        for (String name : List.of("margin", "margin-product")) {
+            Figure f = set.get(name);
+            double factor = name.equals("margin") ? 1 : 2; // the synthetic q_min/∏ρ_i is twice q_min/ρ^L
+            assertThat(f.seriesNames()).containsExactly("r", "before separation");
+            assertThat(x(f, "before separation")).containsExactly(0, 1, 2);
+            double[] ys = y(f, "before separation"), expected = {-0.01 * factor, -0.01 * factor, 3e-5 * factor};
+            assertThat(ys).hasSize(3);
+            for (int i = 0; i < 3; i++) assertThat(ys[i] / f.yScale()).isCloseTo(expected[i], within(1e-15));
+            assertThat(x(f, "r")).hasSize(39).startsWith(2, 3);
+            XYSeries grey = f.chart().getSeriesMap().get("before separation"), own = f.chart().getSeriesMap().get("r");
+            assertThat(grey.getLineColor()).isEqualTo(new java.awt.Color(160, 160, 160));
+            assertThat(((java.awt.BasicStroke) grey.getLineStyle()).getLineWidth()).isEqualTo(1.0f);
+            assertThat(((java.awt.BasicStroke) grey.getLineStyle()).getDashArray()).isNull();
+            assertThat(grey.isShowInLegend()).isTrue();
+            assertThat(own.getLineColor()).isNotEqualTo(grey.getLineColor());
+            assertThat(FigureWriter.dataCsv(f)).contains(name + ",before separation,1.0," + (-0.01 * factor) + "\n");
+        }
+        // the smoothed margin is undefined before separation: only the boundary point would be grey, so none is
+        assertThat(set.get("smoothed-margin").seriesNames()).containsExactly("r");
+    }
+
+    @Test void onlyRunsSeparatedAfterTheirFirstRowGetAGreySegmentNamedOnceInTheLegend() throws IOException {
+        List<RunMetrics> runs = List.of(
+                RunMetrics.read(SyntheticRuns.run(tmp.resolve("a"), "a", "none", "constant", 30, 1, 2)),
+                RunMetrics.read(SyntheticRuns.run(tmp.resolve("b"), "b", "none", "constant", 30, 1, 5)),
+                RunMetrics.read(SyntheticRuns.run(tmp.resolve("c"), "c", "none", "constant", 30, 1, 0)),
+                RunMetrics.read(SyntheticRuns.run(tmp.resolve("d"), "d", "none", "constant", 30, 1, Integer.MAX_VALUE)));
+        List<String> l = RunLabels.of(runs);
+        Figure f = Figures.build(runs, Figures.Options.defaults()).get("margin");
+        assertThat(f.seriesNames()).containsExactly(l.get(0), "before separation", l.get(1),
+                "before separation (" + l.get(1) + ")", l.get(2), l.get(3));
+        assertThat(x(f, "before separation (" + l.get(1) + ")")).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(f.chart().getSeriesMap().get("before separation").isShowInLegend()).isTrue();
+        assertThat(f.chart().getSeriesMap().get("before separation (" + l.get(1) + ")").isShowInLegend()).isFalse();
+        // y range from the separated parts only: 1e-5·(1+e), smallest for c at epoch 0, largest at epoch 30
+        double lo = 1e-5, hi = 31e-5, c = f.yScale();
+        assertThat(f.chart().getStyler().getYAxisMin() / c).isCloseTo(lo - 0.05 * (hi - lo), within(1e-12));
+        assertThat(f.chart().getStyler().getYAxisMax() / c).isCloseTo(hi + 0.05 * (hi - lo), within(1e-12));
+        // seed groups: no split
+        Figure g = Figures.build(runs, Figures.Options.defaults().withGroups(Figures.Band.STD)).get("margin");
+        assertThat(g.seriesNames()).noneMatch(n -> n.startsWith("before separation"));
+    }
+
+    @Test void smoothedMarginDecreasesAreMarkedAtTheEpochsTheCounterRose() throws IOException {
+        // counted at epochs 0 (no previous row: no mark), 5, 12 (twice: one mark) and 20
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 30, 1, 2, 0, 5, 12, 12, 20);
+        Figure f = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults()).get("smoothed-margin");
+        assertThat(f.seriesNames()).containsExactly("r", "smoothed margin decreased");
+        assertThat(f.yScale()).isEqualTo(1e4); // the synthetic smoothed margin 0.9e-5·(1+e) tops out at 2.79e-4
+        assertThat(x(f, "smoothed margin decreased")).containsExactly(5, 12, 20);
+        double[] marks = y(f, "smoothed margin decreased"), expected = {0.9e-5 * 6, 0.9e-5 * 13, 0.9e-5 * 21};
+        for (int i = 0; i < 3; i++) assertThat(marks[i] / 1e4).isCloseTo(expected[i], within(1e-15));
+        XYSeries s = f.chart().getSeriesMap().get("smoothed margin decreased");
+        assertThat(s.getXYSeriesRenderStyle()).isEqualTo(XYSeries.XYSeriesRenderStyle.Scatter);
+        assertThat(s.getMarker()).isEqualTo(org.knowm.xchart.style.markers.SeriesMarkers.CROSS);
+        assertThat(s.getMarkerColor()).isEqualTo(new java.awt.Color(0xD55E00));
+        List<String> rows = FigureWriter.dataCsv(f).lines().filter(r -> r.contains(",smoothed margin decreased,")).toList();
+        assertThat(rows).hasSize(3);
+        assertThat(Double.parseDouble(rows.get(1).split(",")[3])).isCloseTo(expected[1], within(1e-15));
+        assertThat(FigureWriter.png(f).getHeight()).isGreaterThan(0); // XChart paints the marker-only series
+    }
+
+    @Test void eachRunWithDecreasesHasItsOwnMarksAndARunWithoutNone() throws IOException {
+        List<RunMetrics> runs = List.of(
+                RunMetrics.read(SyntheticRuns.run(tmp.resolve("a"), "a", "none", "constant", 20, 1, 2, 3)),
+                RunMetrics.read(SyntheticRuns.run(tmp.resolve("b"), "b", "none", "constant", 20, 1, 2)),
+                RunMetrics.read(SyntheticRuns.run(tmp.resolve("c"), "c", "none", "constant", 20, 1, 2, 7, 9)));
+        List<String> l = RunLabels.of(runs);
+        Figure f = Figures.build(runs, Figures.Options.defaults()).get("smoothed-margin");
+        assertThat(f.seriesNames()).containsExactly(l.get(0), "smoothed margin decreased", l.get(1), l.get(2),
+                "smoothed margin decreased (" + l.get(2) + ")");
+        assertThat(x(f, "smoothed margin decreased")).containsExactly(3);
+        assertThat(x(f, "smoothed margin decreased (" + l.get(2) + ")")).containsExactly(7, 9);
+        var map = f.chart().getSeriesMap();
+        assertThat(map.get("smoothed margin decreased (" + l.get(2) + ")").getMarkerColor()).isEqualTo(map.get(l.get(2)).getLineColor());
     }
 
     @Test void missingPartsAreSkippedWithNotes() throws IOException {

@@ -26,6 +26,15 @@ final class SyntheticRuns {
     static double log10Loss(int epoch, double decadesPerEpoch) { return -0.3 - decadesPerEpoch * epoch; }
 
     static Path run(Path dir, String name, String bias, String schedule, int epochs, double decadesPerEpoch) throws IOException {
+        return run(dir, name, bias, schedule, epochs, decadesPerEpoch, 2);
+    }
+
+    /**
+     * Separated from epoch {@code separatedFrom} on (Integer.MAX_VALUE: never); the smoothed margin counted as
+     * decreased once at each of {@code decreases} (an epoch given twice: counted twice).
+     */
+    static Path run(Path dir, String name, String bias, String schedule, int epochs, double decadesPerEpoch,
+                    int separatedFrom, int... decreases) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("config.yaml"), """
                 name: %s
@@ -52,7 +61,9 @@ final class SyntheticRuns {
         List<String> lines = new ArrayList<>();
         lines.add(String.join(",", COLUMNS));
         for (int e = 0; e <= epochs; e++) {
-            double sep = e >= 2 ? 1 : 0;
+            double sep = e >= separatedFrom ? 1 : 0;
+            final int epoch = e;
+            long decreased = java.util.Arrays.stream(decreases).filter(d -> d <= epoch).count();
             double margin = sep > 0 ? 1e-5 * (1 + e) : -0.01; // negative before separation
             double smoothed = sep > 0 ? 0.9 * margin : Double.NaN; // undefined before separation: empty cell
             double rho = 10 + e;
@@ -60,7 +71,7 @@ final class SyntheticRuns {
                     0.9 + 0.1 * sep, e == 1 ? "" : 0.95, -1.0, margin * 1000, 5.0, rho, rho / 2, rho / 3, rho / 4,
                     rho * rho * rho / 24, Math.log10(rho * rho * rho / 24), 3 * Math.log(rho), margin, margin * 2, smoothed));
             for (int k = 1; k <= 7; k++) v.add(Math.min(1000, 3 * k + e));
-            v.addAll(List.of(sep > 0, sep > 0 ? e - 2 : "", 0, 0, 0.1 * Math.pow(1.1, e), -1 - 0.5 * e, -e, 1.0, 0.1, 1.1 * e));
+            v.addAll(List.of(sep > 0, sep > 0 ? e - separatedFrom : "", decreased, 0, 0.1 * Math.pow(1.1, e), -1 - 0.5 * e, -e, 1.0, 0.1, 1.1 * e));
             lines.add(String.join(",", v.stream().map(SyntheticRuns::cell).toList()));
         }
         Files.writeString(dir.resolve("metrics.csv"), String.join("\n", lines) + "\n");
@@ -85,6 +96,15 @@ final class SyntheticRuns {
         for (int e : ROBUST_EPOCHS)
             for (double eps : EPS) sb.append(String.format(Locale.ROOT, "%d,%s,%s,100%n", e, eps, robustAcc(e, eps)));
         Files.writeString(run.resolve("robustness/linf-pgd-train.csv"), sb.toString());
+    }
+
+    /** Replaces the per-point norms of {@link #minimal}'s attack by these, each epoch's as written ("inf", "" or a number). */
+    static void points(Path run, java.util.Map<Integer, List<String>> norms) throws IOException {
+        StringBuilder p = new StringBuilder("epoch,index,norm\n");
+        norms.forEach((e, l) -> {
+            for (int i = 0; i < l.size(); i++) p.append(e).append(',').append(i).append(',').append(l.get(i)).append('\n');
+        });
+        Files.writeString(run.resolve("robustness/l2-cw-test-points.csv"), p.toString());
     }
 
     /** A minimal-perturbation attack with norm statistics, attack and split in columns, and per-point norms. */
