@@ -4,6 +4,7 @@ import org.marginmax.report.FigureWriter;
 import org.marginmax.report.Figures;
 import org.marginmax.report.Figure;
 import org.marginmax.report.KktFigures;
+import org.marginmax.report.PrintSize;
 import org.marginmax.report.ReportPage;
 import org.marginmax.report.RunLabels;
 import org.marginmax.report.RunMetrics;
@@ -41,6 +42,15 @@ public final class PlotCommand implements Callable<Integer> {
             description = "figure formats: pdf and svg (vector), png (default: ${DEFAULT-VALUE}); each figure also gets its data as <figure>.csv")
     List<String> formats;
 
+    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "single",
+            description = "print size: single (3.3 in wide, a paper's column), double (6.8 in, both columns) or WxH in "
+                    + "inches; fonts are in points at that size (default: ${DEFAULT-VALUE})")
+    String size;
+
+    @Option(names = "--dpi", paramLabel = "N", defaultValue = "300",
+            description = "PNG resolution in dots per inch (default: ${DEFAULT-VALUE})")
+    int dpi;
+
     @Option(names = "--log-epochs", description = "log-scaled epoch axis (epoch 0 left out)")
     boolean logEpochs;
 
@@ -52,6 +62,8 @@ public final class PlotCommand implements Callable<Integer> {
             if (!FigureWriter.FORMATS.contains(k)) throw new UserError("--format " + f + ": use pdf, svg or png, separated by commas");
             fmt.add(k);
         }
+        if (dpi < 50 || dpi > 1200) throw new UserError("--dpi " + dpi + ": use 50 to 1200 (300 is print quality)");
+        FigureWriter.Print print = new FigureWriter.Print(PrintSize.parse(size), dpi);
         List<String> notes = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         boolean group = SweepCommand.expandSweeps(runDirs, dirs, notes) || groupSeeds;
@@ -68,8 +80,8 @@ public final class PlotCommand implements Callable<Integer> {
         Figures.FigureSet set = Figures.build(runs, group ? opts.withGroups(b) : opts);
         runs.forEach(r -> notes.addAll(r.notes()));
         notes.addAll(set.notes());
-        for (Figure f : set.figures()) FigureWriter.write(f, dir, fmt);
-        for (Figure f : KktFigures.build(dirs, RunLabels.of(runs))) FigureWriter.write(f, dir, fmt);
+        for (Figure f : set.figures()) FigureWriter.write(f, dir, fmt, print);
+        for (Figure f : KktFigures.build(dirs, RunLabels.of(runs))) FigureWriter.write(f, dir, fmt, print);
         Path page = ReportPage.write(dir, runs, set, notes);
         notes.forEach(n -> System.err.println("note: " + n));
         System.out.println("wrote " + set.figures().size() + " figures (" + String.join(", ", fmt) + ", data csv) and " + page);

@@ -1,6 +1,12 @@
 package org.marginmax.report;
 
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
 
 import java.util.List;
 
@@ -13,8 +19,29 @@ import java.util.List;
  * @param yScale  the factor the y values were multiplied by to be drawn (the axis says "×10⁻⁴" for 1e4); the data
  *                CSV gives y in the metric's own units
  */
-public record Figure(String name, XYChart chart, List<String> caption, double yScale) {
-    public Figure(String name, XYChart chart, List<String> caption) { this(name, chart, caption, 1); }
+public record Figure(String name, XYChart chart, List<String> caption, double yScale, List<LegendEntry> legend) {
+    public Figure(String name, XYChart chart, List<String> caption) { this(name, chart, caption, 1, null); }
+
+    public Figure(String name, XYChart chart, List<String> caption, double yScale) { this(name, chart, caption, yScale, null); }
+
+    /**
+     * One legend line: a sample (a line in this colour and stroke, a marker, or a filled box) and its label. A figure of
+     * several runs by several variants lists the colours and the dashes once each instead of every combination.
+     */
+    public record LegendEntry(String label, Color colour, BasicStroke stroke, Marker marker, boolean area) {
+        static LegendEntry of(XYSeries s) {
+            boolean area = s.getXYSeriesRenderStyle() == XYSeries.XYSeriesRenderStyle.PolygonArea;
+            boolean line = !area && s.getXYSeriesRenderStyle() != XYSeries.XYSeriesRenderStyle.Scatter;
+            return new LegendEntry(s.getName(), area ? s.getFillColor() : line ? s.getLineColor() : s.getMarkerColor(),
+                    line ? s.getLineStyle() : null, s.getMarker() == SeriesMarkers.NONE ? null : s.getMarker(), area);
+        }
+    }
+
+    /** The legend drawn: the figure's own, or one line per series shown in the legend. */
+    public List<LegendEntry> legendEntries() {
+        if (legend != null) return legend;
+        return chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).map(LegendEntry::of).toList();
+    }
 
     public String title() { return chart.getTitle(); }
 

@@ -5,14 +5,19 @@ import de.erichseifert.vectorgraphics2d.pdf.PDFProcessor;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.Font;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,47 +31,51 @@ import org.marginmax.io.Csv;
 import org.marginmax.run.AtomicFiles;
 
 /**
- * Writes a {@link Figure} as PNG, SVG and PDF (vector, by VectorGraphics2D, LGPL-3.0, which XChart ships), headless,
- * with its caption lines (provenance) in a strip under the chart, and beside it {@code <name>.csv}: the points of
- * every series drawn, so that it can be redrawn elsewhere.
+ * Writes a {@link Figure} at a print size ({@link PrintSize}: single column by default) as PDF and SVG (vector, by
+ * VectorGraphics2D, LGPL-3.0, which XChart ships) and PNG (at a chosen dpi, 300 by default, recorded in the file),
+ * headless, drawn by {@link FigurePainter} with its provenance caption under the legend; and beside it
+ * {@code <name>.csv}: the points of every series drawn, so that it can be redrawn elsewhere. Every file is written
+ * whole and then renamed into place.
  */
 public final class FigureWriter {
     static {
         System.setProperty("java.awt.headless", "true");
     }
 
-    private static final Font CAPTION_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
-    private static final int LINE = 15;
-    private static final int PAD = 6;
+    public static final int DEFAULT_DPI = 300;
 
     private FigureWriter() {}
 
+    /** How a figure is printed: its size and, for PNG, its resolution. */
+    public record Print(PrintSize size, int dpi) {
+        public static final Print DEFAULT = new Print(PrintSize.SINGLE, DEFAULT_DPI);
+    }
+
     @FunctionalInterface
-    private interface Encoder { void write(Figure f, OutputStream out) throws IOException; }
+    private interface Encoder { byte[] write(Figure f, FigurePainter.Layout l, Print p) throws IOException; }
 
     /** The formats {@code plot --format} takes, in the order they are written. */
     private static final Map<String, Encoder> ENCODERS = new LinkedHashMap<>();
     static {
-        ENCODERS.put("png", (f, out) -> ImageIO.write(png(f), "png", out));
-        ENCODERS.put("svg", FigureWriter::writeSvg);
-        ENCODERS.put("pdf", FigureWriter::writePdf);
+        ENCODERS.put("png", FigureWriter::png);
+        ENCODERS.put("svg", (f, l, p) -> svg(f, l));
+        ENCODERS.put("pdf", (f, l, p) -> pdf(f, l));
     }
     public static final Set<String> FORMATS = Set.copyOf(ENCODERS.keySet());
 
     /** Writes {@code dir/<name>.png}, {@code .svg}, {@code .pdf} and {@code .csv}; returns their paths. */
-    public static List<Path> write(Figure f, Path dir) { return write(f, dir, FORMATS); }
+    public static List<Path> write(Figure f, Path dir) { return write(f, dir, FORMATS, Print.DEFAULT); }
 
     /** Writes the figure in the given formats (of {@link #FORMATS}) and its data CSV; returns the paths. */
-    public static List<Path> write(Figure f, Path dir, Set<String> formats) {
+    public static List<Path> write(Figure f, Path dir, Set<String> formats, Print print) {
         try {
             Files.createDirectories(dir);
+            FigurePainter.Layout layout = FigurePainter.layout(f, print.size());
             List<Path> written = new ArrayList<>();
             for (Map.Entry<String, Encoder> e : ENCODERS.entrySet()) {
                 if (!formats.contains(e.getKey())) continue;
                 Path file = dir.resolve(f.name() + "." + e.getKey());
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    e.getValue().write(f, out);
-                }
+                AtomicFiles.writeBytes(file, e.getValue().write(f, layout, print));
                 written.add(file);
             }
             Path csv = dir.resolve(f.name() + ".csv");
@@ -78,43 +87,85 @@ public final class FigureWriter {
         }
     }
 
-    static BufferedImage png(Figure f) {
-        int w = f.chart().getWidth(), h = f.chart().getHeight();
-        BufferedImage img = new BufferedImage(w, h + stripHeight(f), BufferedImage.TYPE_INT_RGB);
+    /** The figure as an image at {@code dpi} (points times dpi/72 pixels). */
+    static BufferedImage image(Figure f, FigurePainter.Layout l, int dpi) {
+        double scale = dpi / 72.0;
+        BufferedImage img = new BufferedImage((int) Math.round(l.width() * scale), (int) Math.round(l.height() * scale),
+                BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            f.chart().paint(g, w, h);
-            drawCaption(g, f, h);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+            g.scale(scale, scale);
+            FigurePainter.paint(f, l, g);
         } finally {
             g.dispose();
         }
         return img;
     }
 
-    static void writeSvg(Figure f, OutputStream out) throws IOException {
-        new SVGProcessor().getDocument(vector(f, 1).getCommands(), page(f, 1)).writeTo(out);
+    /** PNG with its resolution (pHYs, pixels per metre) and the caption as an iTXt "Comment". */
+    static byte[] png(Figure f, FigurePainter.Layout l, Print p) throws IOException {
+        BufferedImage img = image(f, l, p.dpi());
+        ImageWriter w = ImageIO.getImageWritersByFormatName("png").next();
+        ImageWriteParam param = w.getDefaultWriteParam();
+        IIOMetadata meta = w.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
+        IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+        IIOMetadataNode phys = new IIOMetadataNode("pHYs");
+        String ppm = Long.toString(Math.round(p.dpi() / 0.0254));
+        phys.setAttribute("pixelsPerUnitXAxis", ppm);
+        phys.setAttribute("pixelsPerUnitYAxis", ppm);
+        phys.setAttribute("unitSpecifier", "meter");
+        root.appendChild(phys);
+        IIOMetadataNode text = new IIOMetadataNode("iTXt");
+        IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+        entry.setAttribute("keyword", "Comment");
+        entry.setAttribute("compressionFlag", "FALSE");
+        entry.setAttribute("compressionMethod", "0");
+        entry.setAttribute("languageTag", "");
+        entry.setAttribute("translatedKeyword", "");
+        entry.setAttribute("text", String.join("\n", f.caption()));
+        text.appendChild(entry);
+        root.appendChild(text);
+        meta.mergeTree("javax_imageio_png_1.0", root);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            w.setOutput(ios);
+            w.write(null, new IIOImage(img, null, meta), param);
+        } finally {
+            w.dispose();
+        }
+        return out.toByteArray();
     }
 
-    static void writePdf(Figure f, OutputStream out) throws IOException {
-        // VectorGraphics2D's PDF units are millimetres, for the page and the drawing alike: scaled so that one pixel of
-        // the chart becomes one PostScript point (1/72 in)
+    /** SVG at its physical size: VectorGraphics2D writes px (1/96 in), so points are scaled by 96/72. */
+    static byte[] svg(Figure f, FigurePainter.Layout l) throws IOException {
+        double px = 96.0 / 72;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new SVGProcessor().getDocument(vector(f, l, px).getCommands(), page(l, px)).writeTo(out);
+        return out.toByteArray();
+    }
+
+    /** PDF at its physical size: VectorGraphics2D's PDF units are millimetres, for the page and the drawing alike. */
+    static byte[] pdf(Figure f, FigurePainter.Layout l) throws IOException {
         double mm = 25.4 / 72;
-        new PDFProcessor(true).getDocument(vector(f, mm).getCommands(), page(f, mm)).writeTo(out);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PDFProcessor(true).getDocument(vector(f, l, mm).getCommands(), page(l, mm)).writeTo(out);
+        return out.toByteArray();
     }
 
-    /** The chart and its caption drawn as vector commands, every coordinate times {@code scale}. */
-    private static VectorGraphics2D vector(Figure f, double scale) {
+    /** The figure drawn as vector commands, every coordinate (in points) times {@code scale}. */
+    private static VectorGraphics2D vector(Figure f, FigurePainter.Layout l, double scale) {
         VectorGraphics2D g = new VectorGraphics2D();
-        if (scale != 1) g.scale(scale, scale);
-        f.chart().paint(g, f.chart().getWidth(), f.chart().getHeight());
-        drawCaption(g, f, f.chart().getHeight());
+        g.scale(scale, scale);
+        FigurePainter.paint(f, l, g);
         return g;
     }
 
-    private static PageSize page(Figure f, double scale) {
-        return new PageSize(0, 0, f.chart().getWidth() * scale, (f.chart().getHeight() + stripHeight(f)) * scale);
+    private static PageSize page(FigurePainter.Layout l, double scale) {
+        return new PageSize(0, 0, l.width() * scale, l.height() * scale);
     }
 
     /** Tidy long format: one line per point drawn, {@code figure,series,x,y}, y in the metric's units. */
@@ -126,19 +177,5 @@ public final class FigureWriter {
                 sb.append(Csv.line(List.of(f.name(), s.getName(), String.valueOf(x[i]), String.valueOf(y[i] / f.yScale()))));
         }
         return sb.toString();
-    }
-
-    private static int stripHeight(Figure f) { return f.caption().isEmpty() ? 0 : PAD * 2 + LINE * f.caption().size(); }
-
-    private static void drawCaption(Graphics2D g, Figure f, int top) {
-        g.setColor(Color.WHITE);
-        g.fillRect(0, top, f.chart().getWidth(), stripHeight(f));
-        g.setColor(new Color(70, 70, 70));
-        g.setFont(CAPTION_FONT);
-        int y = top + PAD;
-        for (String line : f.caption()) {
-            y += LINE;
-            g.drawString(line, 10, y - 4);
-        }
     }
 }

@@ -103,9 +103,9 @@ public final class Figures {
         epochFigure(out, "loss", "Training loss", "log10 training loss", List.of(new Curve("log10_loss", "")), null);
         epochFigure(out, "accuracy", "Accuracy", "accuracy",
                 List.of(new Curve("train_acc", "train"), new Curve("test_acc", "test")), null);
-        // each normalized margin on its own axis (q_min/ρ^L is ~100× smaller), scaled from separation on
-        scaleFromSeparation(epochFigure(out, "margin", "Normalized margin q_min / ρ^L", "q_min / ρ^L",
-                List.of(new Curve("normalized_margin", "q_min / ρ^L").greyBeforeSeparation()), "0.00E0"));
+        // each normalized margin on its own axis (q_min/ρᴸ is ~100× smaller), scaled from separation on
+        scaleFromSeparation(epochFigure(out, "margin", "Normalized margin q_min / ρᴸ", "q_min / ρᴸ",
+                List.of(new Curve("normalized_margin", "q_min / ρᴸ").greyBeforeSeparation()), "0.00E0"));
         scaleFromSeparation(epochFigure(out, "margin-product", "Normalized margin q_min / ∏ρ_i", "q_min / ∏ρ_i",
                 List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i").greyBeforeSeparation()), "0.00E0"));
         epochFigure(out, "smoothed-margin", "Smoothed normalized margin", "smoothed normalized margin",
@@ -118,7 +118,7 @@ public final class Figures {
         epochFigure(out, "norms", "Parameter norms", "ℓ2 norm", norms, null);
         List<Curve> support = new ArrayList<>();
         for (int k = 1; k <= 7; k++) support.add(new Curve("support_" + k, "k=" + k));
-        epochFigure(out, "support", "Support-vector counts: points with q_n < q_min + ln 10^k", "points", support, null);
+        epochFigure(out, "support", "Support-vector counts: points with q_n < q_min + ln 10ᵏ", "points", support, null);
         // the frame rate lr and the real rate lr / ℒ differ by the loss itself (decades apart): one axis each
         epochFigure(out, "lr", "Learning rate in frame units (lr)", "log10 lr (frame units)",
                 List.of(new Curve("lr", "lr (frame units)", Figures::log10)), null);
@@ -178,6 +178,7 @@ public final class Figures {
                     continue;
                 }
                 String series = oneKind ? labels.get(i) : runs.size() == 1 ? c.kind() : labels.get(i) + ": " + c.kind();
+                p.variantNames.put(c.column(), c.kind());
                 double[] y = c.transform().apply(r.column(c.column()));
                 int s = c.grey() ? firstSeparatedRow(r) : -1;
                 if (s > 0 && !p.kept(Arrays.copyOf(epochs, s), Arrays.copyOf(y, s)).isEmpty()) {
@@ -209,7 +210,7 @@ public final class Figures {
         double scale = p.scaleSmallY();
         XYChart chart = p.chart(false);
         if (yPattern != null && scale == 1) chart.getStyler().setYAxisDecimalPattern(yPattern);
-        Figure f = new Figure(name, chart, caption, scale);
+        Figure f = new Figure(name, chart, caption, scale, p.legend);
         out.add(f);
         return f;
     }
@@ -267,6 +268,8 @@ public final class Figures {
                     }
                 }
                 String label = groups.get(g).label() + (curves.size() == 1 ? "" : ": " + c.kind());
+                p.runNames.put(g, groups.get(g).label() + " (mean of n=" + n + ")");
+                p.variantNames.put(c.column(), c.kind());
                 p.add(label + " (mean of n=" + n + ")", epochs, mean, g, c.column());
                 p.addBand(label + " (" + options.band().legend + ")", epochs, lo, hi, g, c.column());
             }
@@ -315,9 +318,9 @@ public final class Figures {
                 }
             }
             acc.unitInterval = ecdf.unitInterval = true;
-            if (!acc.isEmpty()) out.add(new Figure(acc.name, acc.chart(true), caption));
-            if (!ecdf.isEmpty()) out.add(new Figure(ecdf.name, ecdf.chart(false), caption));
-            else if (!quantiles.isEmpty()) out.add(new Figure(quantiles.name, quantiles.chart(true), caption));
+            if (!acc.isEmpty()) out.add(new Figure(acc.name, acc.chart(true), caption, 1, acc.legend));
+            if (!ecdf.isEmpty()) out.add(new Figure(ecdf.name, ecdf.chart(false), caption, 1, ecdf.legend));
+            else if (!quantiles.isEmpty()) out.add(new Figure(quantiles.name, quantiles.chart(true), caption, 1, quantiles.legend));
             else notes.add(key + ": no per-point norms nor norm statistics (mean, median, quantiles): no perturbation figure");
         }
         return out;
@@ -367,10 +370,10 @@ public final class Figures {
     private static final Color GREY = new Color(160, 160, 160);
     private static final BasicStroke THIN = new BasicStroke(1.0f);
     private static final BasicStroke[] STROKES = {
-            new BasicStroke(1.6f),
-            new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{7, 4}, 0),
-            new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{2, 3}, 0),
-            new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{8, 3, 2, 3}, 0)};
+            new BasicStroke(1.1f),
+            new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{5, 2.5f}, 0),
+            new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{1.2f, 1.8f}, 0),
+            new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{5, 2, 1.2f, 2}, 0)};
 
     /** A series' own look instead of its run's and variant's (colour, stroke null: those of the run and variant). */
     private record Style(Color colour, BasicStroke stroke, XYSeries.XYSeriesRenderStyle render, Marker marker,
@@ -389,6 +392,12 @@ public final class Figures {
         final List<Integer> variantOf = new ArrayList<>();
         final List<Style> styleOf = new ArrayList<>();
         final Map<String, Integer> variants = new LinkedHashMap<>();
+        /** What the legend calls a variant, when its key is not its name (a metrics column: its curve's kind). */
+        final Map<String, String> variantNames = new LinkedHashMap<>();
+        /** Set by {@link #chart}: the legend listing colours and dashes once each, or null (one line per series). */
+        List<Figure.LegendEntry> legend;
+        /** What the legend calls a run index when it is not a run's label (a group of runs differing in seed). */
+        final Map<Integer, String> runNames = new LinkedHashMap<>();
         final boolean logX;
         boolean unitInterval;
 
@@ -485,17 +494,12 @@ public final class Figures {
             s.setChartBackgroundColor(Color.WHITE);
             s.setPlotGridLinesColor(new Color(225, 225, 225));
             s.setXAxisLogarithmic(logX);
-            // XChart 3.8.8 labels every k-th value of equally spaced x data (epochs: 0, 8, 16, ...); an axis minimum
-            // off that grid makes it choose round ticks (0, 50, 100, ...) instead
-            double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
-            for (double[][] xy : data) for (double v : xy[0]) { xMin = Math.min(xMin, v); xMax = Math.max(xMax, v); }
-            if (!logX && xMax > xMin) s.setXAxisMin(xMin - 0.004 * (xMax - xMin));
-            s.setMarkerSize(5);
+            s.setMarkerSize(4);
             if (unitInterval) {
                 s.setYAxisMin(0.0);
                 s.setYAxisMax(1.0);
             }
-            boolean colourByVariant = options.band() == null && variants.size() >= new java.util.HashSet<>(runOf).size();
+            boolean colourByVariant = variants.size() >= new java.util.HashSet<>(runOf).size();
             for (int i = 0; i < series.size(); i++) {
                 XYSeries xy = c.addSeries(series.get(i), data.get(i)[0], data.get(i)[1]);
                 int colour = colourByVariant ? variantOf.get(i) : runOf.get(i);
@@ -523,7 +527,39 @@ public final class Figures {
                     xy.setShowInLegend(st.inLegend());
                 }
             }
+            legend = factoredLegend(c, colourByVariant, markers);
             return c;
+        }
+
+        /**
+         * Several runs by several variants: each colour and each dash named once (k=1 … in colour, the runs by dash)
+         * instead of every pair, then the series with a style of their own; null when series and legend lines match.
+         */
+        private List<Figure.LegendEntry> factoredLegend(XYChart c, boolean colourByVariant, boolean markers) {
+            List<Integer> runList = runOf.stream().distinct().toList();
+            if (options.band() == null && (runList.size() < 2 || variants.size() < 2)) return null;
+            List<Figure.LegendEntry> out = new ArrayList<>();
+            Color ink = new Color(60, 60, 60);
+            var marker = markers ? SeriesMarkers.CIRCLE : null;
+            for (String v : variants.keySet()) {
+                int k = variants.get(v);
+                String label = variantNames.getOrDefault(v, v);
+                out.add(colourByVariant ? new Figure.LegendEntry(label, PALETTE[k % PALETTE.length], STROKES[0], marker, false)
+                        : new Figure.LegendEntry(label, ink, STROKES[k % STROKES.length], null, false));
+            }
+            if (variants.size() == 1) out.clear(); // one curve a run: the runs' colours say it all
+            for (int r : runList) {
+                String label = runNames.getOrDefault(r, labels.get(r));
+                Color one = variants.size() == 1 ? PALETTE[0] : ink;
+                out.add(colourByVariant ? new Figure.LegendEntry(label, one, STROKES[r % STROKES.length], null, false)
+                        : new Figure.LegendEntry(label, PALETTE[r % PALETTE.length], STROKES[0], marker, false));
+            }
+            if (options.band() != null)
+                out.add(new Figure.LegendEntry("shaded: " + options.band().legend, new Color(60, 60, 60, 60), null, null, true));
+            for (int i = 0; i < series.size(); i++)
+                if (styleOf.get(i) != null && styleOf.get(i).inLegend())
+                    out.add(Figure.LegendEntry.of(c.getSeriesMap().get(series.get(i))));
+            return out;
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Figures from {@code RUN_DIR/kkt/kkt.csv} (written by {@code margin-max kkt}): kkt_eps and 1 − alignment against
- * epoch on a log axis, and the margin distribution (quantiles of q_n/ρ^L, train and test) per checkpoint. Runs
+ * epoch on a log axis, and the margin distribution (quantiles of q_n/ρᴸ, train and test) per checkpoint. Runs
  * without a kkt table give no figure.
  */
 public final class KktFigures {

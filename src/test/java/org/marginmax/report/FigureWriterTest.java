@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class FigureWriterTest {
     @TempDir Path tmp;
@@ -79,15 +80,18 @@ class FigureWriterTest {
             byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 8);
             assertThat(head).as(png.toString()).isEqualTo(PNG_SIGNATURE);
             BufferedImage img = ImageIO.read(png.toFile());
-            assertThat(img.getWidth()).isEqualTo(f.chart().getWidth());
-            assertThat(img.getHeight()).isGreaterThan(f.chart().getHeight()); // the caption strip
+            FigurePainter.Layout layout = FigurePainter.layout(f, PrintSize.SINGLE);
+            assertThat(img.getWidth()).isEqualTo(990); // 3.3 in at 300 dpi
+            assertThat(img.getHeight()).isEqualTo((int) Math.round(layout.height() * 300 / 72));
 
             Document svg = parseSvg(out.resolve(f.name() + ".svg"));
             assertThat(svg.getDocumentElement().getLocalName()).isEqualTo("svg");
             var root = svg.getDocumentElement();
-            assertThat(root.getAttribute("width")).isEqualTo(f.chart().getWidth() + "px");
-            assertThat(root.getAttribute("height")).isEqualTo(img.getHeight() + "px");
-            // XChart draws its text as outlines; the series are paths, the caption is text
+            // 1 px = 1/96 in: 3.3 in = 316.8 px
+            assertThat(Double.parseDouble(root.getAttribute("width").replace("px", ""))).isCloseTo(316.8, within(0.01));
+            assertThat(Double.parseDouble(root.getAttribute("height").replace("px", "")))
+                    .isCloseTo(layout.height() * 96 / 72, within(0.01));
+            // text is drawn as outlines; the series are paths, the caption is text
             assertThat(svg.getElementsByTagNameNS("*", "path").getLength()).isGreaterThan(f.seriesNames().size());
             assertThat(allText(svg)).contains("mlp-run (run): config sha256 0123456789ab, git fedcba9876");
 

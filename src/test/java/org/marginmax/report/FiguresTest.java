@@ -256,7 +256,7 @@ class FiguresTest {
         List<String> rows = FigureWriter.dataCsv(f).lines().filter(r -> r.contains(",smoothed margin decreased,")).toList();
         assertThat(rows).hasSize(3);
         assertThat(Double.parseDouble(rows.get(1).split(",")[3])).isCloseTo(expected[1], within(1e-15));
-        assertThat(FigureWriter.png(f).getHeight()).isGreaterThan(0); // XChart paints the marker-only series
+        assertThat(FigureWriter.image(f, FigurePainter.layout(f, PrintSize.SINGLE), 72).getHeight()).isGreaterThan(0); // XChart paints the marker-only series
     }
 
     @Test void eachRunWithDecreasesHasItsOwnMarksAndARunWithoutNone() throws IOException {
