@@ -32,7 +32,8 @@ public record Figure(String name, XYChart chart, List<String> caption, double yS
         static LegendEntry of(XYSeries s) {
             boolean area = s.getXYSeriesRenderStyle() == XYSeries.XYSeriesRenderStyle.PolygonArea;
             boolean line = !area && s.getXYSeriesRenderStyle() != XYSeries.XYSeriesRenderStyle.Scatter;
-            return new LegendEntry(s.getName(), area ? s.getFillColor() : line ? s.getLineColor() : s.getMarkerColor(),
+            Color colour = area ? s.getFillColor() : line ? s.getLineColor() : s.getMarkerColor();
+            return new LegendEntry(s.getName(), colour == null ? Color.DARK_GRAY : colour,
                     line ? s.getLineStyle() : null, s.getMarker() == SeriesMarkers.NONE ? null : s.getMarker(), area);
         }
     }

@@ -365,11 +365,11 @@ public final class Figures {
     }
 
     /** Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, reddish purple, orange, sky blue, black, yellow). */
-    private static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+    static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
             new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442)};
     private static final Color GREY = new Color(160, 160, 160);
     private static final BasicStroke THIN = new BasicStroke(1.0f);
-    private static final BasicStroke[] STROKES = {
+    static final BasicStroke[] STROKES = {
             new BasicStroke(1.1f),
             new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{5, 2.5f}, 0),
             new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{1.2f, 1.8f}, 0),
