@@ -2,7 +2,6 @@ package org.marginmax.report;
 
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -26,8 +25,8 @@ import java.util.function.UnaryOperator;
 public final class Figures {
     /**
      * @param logEpochs log-scaled epoch axis (epoch 0 is then left out)
-     * @param width     chart width in pixels
-     * @param height    chart height in pixels, before the legend rows
+     * @param width     width XChart builds the chart at (written figures are laid out at --size by FigurePainter)
+     * @param height    height XChart builds the chart at
      */
     public record Options(boolean logEpochs, int width, int height, Band band) {
         public Options(boolean logEpochs, int width, int height) { this(logEpochs, width, height, null); }
@@ -56,7 +55,6 @@ public final class Figures {
         }
     }
 
-    private static final int LEGEND_ROW = 18;
     private static final double LN10 = Math.log(10);
 
     private final List<RunMetrics> runs;
@@ -100,30 +98,29 @@ public final class Figures {
 
     private List<Figure> epochFigures() {
         List<Figure> out = new ArrayList<>();
-        epochFigure(out, "loss", "Training loss", "log10 training loss", List.of(new Curve("log10_loss", "")), null);
+        epochFigure(out, "loss", "Training loss", "log10 training loss", List.of(new Curve("log10_loss", "")));
         epochFigure(out, "accuracy", "Accuracy", "accuracy",
-                List.of(new Curve("train_acc", "train"), new Curve("test_acc", "test")), null);
+                List.of(new Curve("train_acc", "train"), new Curve("test_acc", "test")));
         // each normalized margin on its own axis (q_min/ρᴸ is ~100× smaller), scaled from separation on
         scaleFromSeparation(epochFigure(out, "margin", "Normalized margin q_min / ρᴸ", "q_min / ρᴸ",
-                List.of(new Curve("normalized_margin", "q_min / ρᴸ").greyBeforeSeparation()), "0.00E0"));
+                List.of(new Curve("normalized_margin", "q_min / ρᴸ").greyBeforeSeparation())));
         scaleFromSeparation(epochFigure(out, "margin-product", "Normalized margin q_min / ∏ρ_i", "q_min / ∏ρ_i",
-                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i").greyBeforeSeparation()), "0.00E0"));
+                List.of(new Curve("normalized_margin_product", "q_min / ∏ρ_i").greyBeforeSeparation())));
         epochFigure(out, "smoothed-margin", "Smoothed normalized margin", "smoothed normalized margin",
-                List.of(new Curve("smoothed_margin", "").greyBeforeSeparation().marking("smoothed_margin_decreases")),
-                "0.00E0");
+                List.of(new Curve("smoothed_margin", "").greyBeforeSeparation().marking("smoothed_margin_decreases")));
         Set<String> layerNorms = new LinkedHashSet<>();
         runs.forEach(r -> layerNorms.addAll(r.layerNormColumns()));
         List<Curve> norms = new ArrayList<>(List.of(new Curve("rho", "ρ")));
         layerNorms.forEach(c -> norms.add(new Curve(c, "ρ_" + c.substring(4))));
-        epochFigure(out, "norms", "Parameter norms", "ℓ2 norm", norms, null);
+        epochFigure(out, "norms", "Parameter norms", "ℓ2 norm", norms);
         List<Curve> support = new ArrayList<>();
         for (int k = 1; k <= 7; k++) support.add(new Curve("support_" + k, "k=" + k));
-        epochFigure(out, "support", "Support-vector counts: points with q_n < q_min + ln 10ᵏ", "points", support, null);
+        epochFigure(out, "support", "Support-vector counts: points with q_n < q_min + ln 10ᵏ", "points", support);
         // the frame rate lr and the real rate lr / ℒ differ by the loss itself (decades apart): one axis each
         epochFigure(out, "lr", "Learning rate in frame units (lr)", "log10 lr (frame units)",
-                List.of(new Curve("lr", "lr (frame units)", Figures::log10)), null);
+                List.of(new Curve("lr", "lr (frame units)", Figures::log10)));
         epochFigure(out, "lr-real", "Real learning rate (lr / training loss)", "log10 real learning rate",
-                List.of(new Curve("log10_real_lr", "real lr")), null);
+                List.of(new Curve("log10_real_lr", "real lr")));
         return out;
     }
 
@@ -137,11 +134,9 @@ public final class Figures {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < runs.size(); i++) {
             RunMetrics r = runs.get(i);
-            if (!r.has("separated")) continue;
-            double[] epoch = r.column("epoch"), sep = r.column("separated");
-            double first = Double.NaN;
-            for (int k = 0; k < epoch.length; k++) if (sep[k] > 0) { first = epoch[k]; break; }
-            if (Double.isNaN(first)) continue;
+            int row = firstSeparatedRow(r);
+            if (row < 0) continue;
+            double first = r.column("epoch")[row];
             for (XYSeries xy : f.chart().getSeriesMap().values()) {
                 double[] x = xy.getXData(), y = xy.getYData();
                 if (!seriesOfRun(xy.getName(), i)) continue;
@@ -161,8 +156,7 @@ public final class Figures {
     }
 
     /** Adds the figure of these curves against epoch to {@code out} and returns it; null if nothing could be drawn. */
-    private Figure epochFigure(List<Figure> out, String name, String title, String yLabel, List<Curve> curves,
-                               String yPattern) {
+    private Figure epochFigure(List<Figure> out, String name, String title, String yLabel, List<Curve> curves) {
         Plot p = new Plot(name, title, options.logEpochs() ? "epoch (log scale)" : "epoch", yLabel, options.logEpochs());
         boolean oneKind = curves.size() == 1;
         int greyRuns = 0, markedRuns = 0;
@@ -209,7 +203,6 @@ public final class Figures {
         }
         double scale = p.scaleSmallY();
         XYChart chart = p.chart(false);
-        if (yPattern != null && scale == 1) chart.getStyler().setYAxisDecimalPattern(yPattern);
         Figure f = new Figure(name, chart, caption, scale, p.legend);
         out.add(f);
         return f;
@@ -357,13 +350,6 @@ public final class Figures {
         return out;
     }
 
-    private static String superscript(int k) {
-        String digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-        StringBuilder sb = new StringBuilder(k < 0 ? "⁻" : "");
-        for (char c : Integer.toString(Math.abs(k)).toCharArray()) sb.append(digits.charAt(c - '0'));
-        return sb.toString();
-    }
-
     /** Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, reddish purple, orange, sky blue, black, yellow). */
     static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
             new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442)};
@@ -380,7 +366,7 @@ public final class Figures {
                          boolean inLegend) {}
 
     /**
-     * Series collected first, so that the chart's height can make room for the legend. Each series belongs to a run
+     * Series collected first, so that the legend can name colours and dashes once each. Each series belongs to a run
      * and a variant (a metric, a checkpoint): the more numerous of the two picks the colour, the other the dash.
      */
     private final class Plot {
@@ -466,10 +452,8 @@ public final class Figures {
         boolean isEmpty() { return series.isEmpty(); }
 
         /**
-         * Values all below 0.01 in size are drawn as multiples of 10^k, named on the axis ("×10⁻⁴"): XChart 3.8.8
-         * takes y values whose steps differ by less than 1e-4 (absolute) for equally spaced and puts a tick label at
-         * each data value (AxisTickCalculator_.areValuesEquallySpaced), and "3.80E-4" labels are hard to read.
-         * Returns the factor applied (1: none).
+         * Values all below 0.01 in size are drawn as multiples of 10^k, named on the axis ("×10⁻⁴"), so that tick
+         * labels read 0.5, 1.0, … instead of 5×10⁻⁵, 1×10⁻⁴, …. Returns the factor applied (1: none).
          */
         double scaleSmallY() {
             double max = 0;
@@ -478,21 +462,17 @@ public final class Figures {
             int k = (int) Math.floor(Math.log10(max));
             double scale = Math.pow(10, -k);
             for (double[][] xy : data) for (int i = 0; i < xy[1].length; i++) xy[1][i] *= scale;
-            yLabel = yLabel + " (×10" + superscript(k) + ")";
+            yLabel = yLabel + " (×10" + Ticks.superscript(k) + ")";
             return scale;
         }
 
         XYChart chart(boolean markers) {
-            long legendRows = styleOf.stream().filter(st -> st == null || st.inLegend()).count();
-            XYChart c = new XYChart(options.width(), options.height() + (int) (LEGEND_ROW * legendRows));
+            XYChart c = new XYChart(options.width(), options.height()); // FigurePainter sizes it at print size
             c.setTitle(title);
             c.setXAxisTitle(xLabel);
             c.setYAxisTitle(yLabel);
             var s = c.getStyler();
-            s.setLegendPosition(Styler.LegendPosition.OutsideS);
-            s.setLegendLayout(Styler.LegendLayout.Vertical);
             s.setChartBackgroundColor(Color.WHITE);
-            s.setPlotGridLinesColor(new Color(225, 225, 225));
             s.setXAxisLogarithmic(logX);
             s.setMarkerSize(4);
             if (unitInterval) {

@@ -2,7 +2,6 @@ package org.marginmax.report;
 
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
@@ -79,7 +78,6 @@ public final class KktFigures {
         c.setXAxisTitle(x);
         c.setYAxisTitle(y);
         var s = c.getStyler();
-        s.setLegendPosition(Styler.LegendPosition.OutsideS);
         s.setChartBackgroundColor(Color.WHITE);
         s.setMarkerSize(4);
         return c;
