@@ -21,5 +21,5 @@ public final class ConstantLearningRate implements LearningRateSchedule {
 
     @Override public String stopReason() { return stopReason; }
     @Override public double lr() { return lr; }
-    @Override public void restore(double lr) { /* constant: nothing to restore */ }
+    @Override public void restore(double lr, double logFrame) { /* constant: nothing to restore */ }
 }

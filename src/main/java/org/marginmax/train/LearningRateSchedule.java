@@ -25,9 +25,13 @@ public interface LearningRateSchedule {
     /** The schedule's own state (its lr), for checkpoints. */
     double lr();
 
-    void restore(double lr);
+    /** Restores {@link #lr} as checkpointed, with the frame (the last kept epoch's log loss) of the same checkpoint. */
+    void restore(double lr, double logFrame);
 
     static LearningRateSchedule of(LearningRateSpec spec) {
+        if (spec.predictive())
+            return new PredictiveLearningRate(spec.lr(), spec.alpha1(), spec.alpha2(), spec.minLr(), spec.exponent(),
+                    spec.growth(), spec.shrink(), spec.switchBelow());
         return spec.lossBased()
                 ? new LossBasedLearningRate(spec.lr(), spec.alpha1(), spec.alpha2(), spec.minLr())
                 : new ConstantLearningRate(spec.lr());

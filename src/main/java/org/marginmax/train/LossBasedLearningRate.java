@@ -38,5 +38,5 @@ public final class LossBasedLearningRate implements LearningRateSchedule {
 
     @Override public String stopReason() { return stopReason; }
     @Override public double lr() { return lr; }
-    @Override public void restore(double lr) { this.lr = lr; }
+    @Override public void restore(double lr, double logFrame) { this.lr = lr; }
 }

@@ -139,7 +139,7 @@ public final class Trainer {
         LearningRateSchedule schedule = LearningRateSchedule.of(cfg.train().lr());
         MultiLayerNetwork net = start == null ? RunCheck.expectedNetwork(cfg, data.train()) : start.net();
         FramedLoss loss = MarginLosses.of(net);
-        if (start != null) schedule.restore(start.state().scheduleLr());
+        if (start != null) schedule.restore(start.state().scheduleLr(), start.state().logFrame());
         networkSetup.accept(net);
         BackpropShortcuts.forTraining(net);
         NetworkStructure structure = NetworkStructure.of(net);

@@ -42,6 +42,36 @@ final class RunFixtures {
         return f;
     }
 
+    /** A copy of a finished run in {@code target}, as if it had stopped after its checkpoint of {@code epoch}. */
+    static Path stoppedAfter(Path whole, Path target, int epoch) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(whole)) {
+            for (Path p : s.toList()) {
+                Path t = target.resolve(whole.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+        Files.delete(target.resolve(org.marginmax.run.RunDirectory.MODEL));
+        for (org.marginmax.run.Checkpoints.Entry c : org.marginmax.run.Checkpoints.list(target, new ArrayList<>()))
+            if (c.info().epoch() > epoch) {
+                Files.delete(c.state());
+                Files.delete(c.model());
+            }
+        return target;
+    }
+
+    /** metrics.csv rows by column name. */
+    static List<java.util.Map<String, String>> rows(Path run) throws IOException {
+        List<List<String>> csv = csv(run);
+        List<java.util.Map<String, String>> out = new ArrayList<>();
+        for (List<String> row : csv.subList(1, csv.size())) {
+            java.util.Map<String, String> m = new java.util.HashMap<>();
+            for (int c = 0; c < row.size(); c++) m.put(csv.get(0).get(c), row.get(c));
+            out.add(m);
+        }
+        return out;
+    }
+
     /** metrics.csv rows as lists of cells, header first. */
     static List<List<String>> csv(Path runDir) throws IOException { return csvOf(runDir.resolve(MetricsLog.CSV)); }
 

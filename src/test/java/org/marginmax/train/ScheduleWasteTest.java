@@ -107,36 +107,11 @@ class ScheduleWasteTest {
         return runDir;
     }
 
-    /** A copy of a finished run as if it had stopped after its epoch-3 checkpoint. */
     private Path stoppedAfter3(Path whole, String name) throws IOException {
-        Path target = dir.resolve(name);
-        try (Stream<Path> s = Files.walk(whole)) {
-            for (Path p : s.toList()) {
-                Path t = target.resolve(whole.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t);
-            }
-        }
-        Files.delete(target.resolve(RunDirectory.MODEL));
-        for (Checkpoints.Entry c : Checkpoints.list(target, new ArrayList<>()))
-            if (c.info().epoch() > 3) {
-                Files.delete(c.state());
-                Files.delete(c.model());
-            }
-        return target;
+        return RunFixtures.stoppedAfter(whole, dir.resolve(name), 3);
     }
 
     private static ProgressReporter quiet() { return new ProgressReporter(false, System.err); }
 
-    /** metrics.csv rows by column name. */
-    private static List<Map<String, String>> rows(Path run) throws IOException {
-        List<List<String>> csv = RunFixtures.csv(run);
-        List<Map<String, String>> out = new ArrayList<>();
-        for (List<String> row : csv.subList(1, csv.size())) {
-            Map<String, String> m = new HashMap<>();
-            for (int c = 0; c < row.size(); c++) m.put(csv.get(0).get(c), row.get(c));
-            out.add(m);
-        }
-        return out;
-    }
+    private static List<Map<String, String>> rows(Path run) throws IOException { return RunFixtures.rows(run); }
 }
