@@ -19,8 +19,8 @@ package org.marginmax.train;
  *
  * with k = 2, and c carries what the prediction misses (the slow growth of ρ, the constant): c grows by g after a
  * kept epoch and shrinks by s after a rejected one, with g ≪ α₁, so r = (ln g + d′)/ln s with a residual drift
- * d′ ≈ 0: about one rejected attempt in 3 kept epochs on the quickstart (g = 2^{1/25}, s = 2^{1/10}). Accepting and rejecting is the
- * authors' test (the full training set's loss must not rise), so every kept epoch is as safe as theirs.
+ * d′ ≈ 0: on the quickstart (g = 2^{1/25}, s = 2^{1/10}) about one rejected attempt in 3 kept epochs. Accepting and
+ * rejecting is the authors' test (the full training set's loss must not rise), so every kept epoch is as safe as theirs.
  *
  * <p>The schedule's state is one number: lr before the switch, c after it. Whether it has switched follows from the
  * frame, since a kept epoch never raises the loss: a resumed run needs only {@link #restore}.
