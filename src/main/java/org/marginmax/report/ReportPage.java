@@ -74,7 +74,7 @@ public final class ReportPage {
             d.add(head);
             for (String f : differing) {
                 List<String> row = new ArrayList<>(List.of(f));
-                for (RunMetrics r : runs) row.add(r.config().getOrDefault(f, "(absent)"));
+                for (RunMetrics r : runs) row.add(r.configValue(f));
                 d.add(row);
             }
             table(h, d, head.size());

@@ -150,6 +150,28 @@ class FiguresTest {
                 .containsExactly("same [first]", "same [second]");
     }
 
+    @Test void aKeyOneRunsConfigLeavesOutIsLabelledWithItsDefault() throws IOException {
+        Path a = SyntheticRuns.run(tmp.resolve("a"), "q", "none", "constant", 5, 1);
+        Path b = SyntheticRuns.run(tmp.resolve("b"), "q", "none", "constant", 5, 1);
+        Path c = SyntheticRuns.run(tmp.resolve("c"), "q", "none", "constant", 5, 1);
+        // b sets init_scale 0.1 and data.binary; c writes the default alignment period out, which a and b leave out
+        String cfg = Files.readString(b.resolve("config.yaml"));
+        Files.writeString(b.resolve("config.yaml"), cfg.replace("  bias: none\n", "  bias: none\n  init_scale: 0.1\n")
+                .replace("data:\n", "data:\n  binary: \"0,1\"\n").replace("loss: cross-entropy", "loss: logistic"));
+        Files.writeString(c.resolve("config.yaml"), Files.readString(c.resolve("config.yaml"))
+                .replace("  batch_size: 100\n", "  batch_size: 100\n  alignment_every: 10\n"));
+        List<RunMetrics> runs = List.of(RunMetrics.read(a), RunMetrics.read(b), RunMetrics.read(c));
+        assertThat(runs.get(0).configValue("model.init_scale")).isEqualTo("1");
+        assertThat(runs.get(0).configValue("train.alignment_every")).isEqualTo("10");
+        assertThat(runs.get(0).configValue("data.binary")).isEqualTo(RunMetrics.ABSENT); // no default: multi-class
+        // alignment_every: 10 (c) is a's and b's default: not a difference
+        assertThat(RunLabels.differingFields(runs)).containsExactly("loss", "data.binary", "model.init_scale");
+        assertThat(RunLabels.of(runs)).containsExactly(
+                "q (loss=cross-entropy, data.binary=(absent), model.init_scale=1) [a]",
+                "q (loss=logistic, data.binary=0,1, model.init_scale=0.1)",
+                "q (loss=cross-entropy, data.binary=(absent), model.init_scale=1) [c]");
+    }
+
     @Test void robustAccuracyCurvesAreOnePerCheckpointAgainstEps() throws IOException {
         Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
         SyntheticRuns.minimal(run, false);
