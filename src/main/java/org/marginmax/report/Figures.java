@@ -344,6 +344,20 @@ public final class Figures {
         return new double[][]{x, y};
     }
 
+    /**
+     * k when every finite value is below 0.01 in size (and not all 0): the values are then drawn as multiples of
+     * 10^k, the largest in [1, 10); null: drawn as they are.
+     */
+    static Integer smallYExponent(List<double[]> ys) {
+        double max = 0;
+        for (double[] y : ys) for (double v : y) if (Double.isFinite(v)) max = Math.max(max, Math.abs(v));
+        if (!(max > 0) || max >= 0.01) return null;
+        return (int) Math.floor(Math.log10(max));
+    }
+
+    /** The unit an axis title names for values drawn as multiples of 10^k: "(×10⁻⁴)". */
+    static String unitOf(int k) { return "(×10" + Ticks.superscript(k) + ")"; }
+
     private static double[] log10(double[] v) {
         double[] out = new double[v.length];
         for (int i = 0; i < v.length; i++) out[i] = v[i] > 0 ? Math.log(v[i]) / LN10 : Double.NaN;
@@ -456,13 +470,11 @@ public final class Figures {
          * labels read 0.5, 1.0, … instead of 5×10⁻⁵, 1×10⁻⁴, …. Returns the factor applied (1: none).
          */
         double scaleSmallY() {
-            double max = 0;
-            for (double[][] xy : data) for (double v : xy[1]) max = Math.max(max, Math.abs(v));
-            if (!(max > 0) || max >= 0.01) return 1;
-            int k = (int) Math.floor(Math.log10(max));
+            Integer k = smallYExponent(data.stream().map(xy -> xy[1]).toList());
+            if (k == null) return 1;
             double scale = Math.pow(10, -k);
             for (double[][] xy : data) for (int i = 0; i < xy[1].length; i++) xy[1][i] *= scale;
-            yLabel = yLabel + " (×10" + Ticks.superscript(k) + ")";
+            yLabel = yLabel + " " + unitOf(k);
             return scale;
         }
 
