@@ -211,9 +211,34 @@ class FiguresTest {
         assertThat(y(f, "epoch 10")).containsExactly(6 / 7.0, 5 / 7.0, 4 / 7.0, 3 / 7.0, 2 / 7.0);
         assertThat(x(f, "epoch 40")).containsExactly(0, 0.2, 0.5);
         assertThat(y(f, "epoch 40")).containsExactly(1, 0.5, 0);
-        assertThat(f.title()).isEqualTo("Minimal perturbation, l2-cw, test set: fraction of points whose perturbation exceeds ε");
+        assertThat(f.title()).isEqualTo("Minimal attack C&W L2, test set, each point");
         assertThat(f.chart().getXAxisTitle()).isEqualTo("ε (L2 perturbation norm)");
-        assertThat(f.chart().getYAxisTitle()).isEqualTo("fraction exceeding ε");
+        assertThat(f.chart().getYAxisTitle()).isEqualTo("fraction with smallest perturbation > ε");
+    }
+
+    @Test void robustnessFiguresNameTheAttackAsAReaderWouldAndSayWhatAMinimalAttacksCurveIs() throws IOException {
+        assertThat(Figures.attackName("pgd-linf")).isEqualTo("PGD L∞");
+        assertThat(Figures.attackName("linf-pgd")).isEqualTo("PGD L∞");
+        assertThat(Figures.attackName("pgd-l2")).isEqualTo("PGD L2");
+        assertThat(Figures.attackName("deepfool")).isEqualTo("DeepFool L2");
+        assertThat(Figures.attackName("cw-l2")).isEqualTo("C&W L2");
+        assertThat(Figures.attackName("square")).isEqualTo("square");
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
+        SyntheticRuns.pgd(run);
+        SyntheticRuns.minimal(run, false);
+        // the probe's own ids: PGD (fixed budget) and DeepFool (minimal by its kind, even without norm statistics)
+        Files.copy(run.resolve("robustness/linf-pgd-train.csv"), run.resolve("robustness/pgd-linf-test.csv"));
+        Files.copy(run.resolve("robustness/linf-pgd-train.csv"), run.resolve("robustness/deepfool-train.csv"));
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        Figure pgd = set.get("robust-pgd-linf-test");
+        assertThat(pgd.title()).isEqualTo("Robust accuracy under PGD L∞, test set");
+        assertThat(pgd.chart().getYAxisTitle()).isEqualTo("robust accuracy");
+        Figure deepfool = set.get("robust-deepfool-train");
+        assertThat(deepfool.title()).isEqualTo("Minimal attack DeepFool L2, train set");
+        assertThat(deepfool.chart().getXAxisTitle()).isEqualTo("ε (L2 perturbation norm)");
+        assertThat(deepfool.chart().getYAxisTitle()).isEqualTo("fraction with smallest perturbation > ε");
+        // an id the probe does not have, with norm statistics: minimal all the same
+        assertThat(set.get("robust-l2-cw-test").chart().getYAxisTitle()).isEqualTo("fraction with smallest perturbation > ε");
     }
 
     @Test void theMarginsBeforeSeparationAreDrawnGreyAndShareTheFirstSeparatedEpoch() throws IOException {
