@@ -62,6 +62,8 @@ public final class Figures {
     private final Options options;
     private final List<String> notes = new ArrayList<>();
     private final List<String> caption;
+    /** Run label → the margin figures it was left out of, never having separated. */
+    private final Map<String, List<String>> neverSeparated = new LinkedHashMap<>();
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -121,6 +123,8 @@ public final class Figures {
                 List.of(new Curve("lr", "lr (frame units)", Figures::log10)));
         epochFigure(out, "lr-real", "Real learning rate (lr / training loss)", "log10 real learning rate",
                 List.of(new Curve("log10_real_lr", "real lr")));
+        neverSeparated.forEach((run, figures) -> notes.add(run + ": never separated the training set (no epoch with "
+                + "separated > 0): left out of " + (figures.size() == 1 ? "figure " : "figures ") + String.join(", ", figures)));
         return out;
     }
 
@@ -160,10 +164,17 @@ public final class Figures {
         Plot p = new Plot(name, title, options.logEpochs() ? "epoch (log scale)" : "epoch", yLabel, options.logEpochs());
         boolean oneKind = curves.size() == 1;
         int greyRuns = 0, markedRuns = 0;
+        Set<Integer> leftOut = new java.util.HashSet<>();
         if (options.band() != null) {
             groupCurves(p, curves);
         } else for (int i = 0; i < runs.size(); i++) {
             RunMetrics r = runs.get(i);
+            // a margin of a run that never separated is negative throughout: below the range the separated runs set
+            if (curves.stream().anyMatch(Curve::grey) && r.has("separated") && firstSeparatedRow(r) < 0) {
+                neverSeparated.computeIfAbsent(labels.get(i), k -> new ArrayList<>()).add(name);
+                leftOut.add(i);
+                continue;
+            }
             double[] epochs = r.column("epoch");
             List<String> missing = new ArrayList<>();
             for (Curve c : curves) {
@@ -186,11 +197,13 @@ public final class Figures {
                 }
                 if (c.marks() != null && r.has(c.marks())) {
                     double[][] m = rises(epochs, y, r.column(c.marks()));
-                    String name1 = "smoothed margin decreased" + (markedRuns == 0 ? "" : " (" + labels.get(i) + ")");
-                    // one run is drawn in the palette's first colour: marks in its second (vermillion) stand out
+                    String name1 = DECREASED + (markedRuns == 0 ? "" : " (" + labels.get(i) + ")");
+                    // one run is drawn in the palette's first colour: marks in its second (vermillion) stand out;
+                    // several runs: each run's marks in its colour, named once in the legend, in neutral ink
                     Color colour = runs.size() == 1 ? PALETTE[1] : null;
                     if (m[0].length > 0 && p.add(name1, m[0], m[1], i, c.column(),
-                            new Style(colour, null, XYSeries.XYSeriesRenderStyle.Scatter, SeriesMarkers.CROSS, true)))
+                            new Style(colour, null, XYSeries.XYSeriesRenderStyle.Scatter, SeriesMarkers.CROSS,
+                                    markedRuns == 0, runs.size() == 1 ? null : INK)))
                         markedRuns++;
                 }
             }
@@ -203,7 +216,9 @@ public final class Figures {
         }
         double scale = p.scaleSmallY();
         XYChart chart = p.chart(false);
-        Figure f = new Figure(name, chart, caption, scale, p.legend);
+        List<String> drawn = new ArrayList<>(); // the provenance of the runs drawn
+        for (int i = 0; i < runs.size(); i++) if (!leftOut.contains(i)) drawn.add(caption.get(i));
+        Figure f = new Figure(name, chart, List.copyOf(drawn), scale, p.legend);
         out.add(f);
         return f;
     }
@@ -410,9 +425,19 @@ public final class Figures {
             new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{1.2f, 1.8f}, 0),
             new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{5, 2, 1.2f, 2}, 0)};
 
-    /** A series' own look instead of its run's and variant's (colour, stroke null: those of the run and variant). */
+    /**
+     * A series' own look instead of its run's and variant's (colour, stroke null: those of the run and variant);
+     * {@code legendColour}: its legend sample's colour when not the series' own (null: as drawn).
+     */
     private record Style(Color colour, BasicStroke stroke, XYSeries.XYSeriesRenderStyle render, Marker marker,
-                         boolean inLegend) {}
+                         boolean inLegend, Color legendColour) {
+        Style(Color colour, BasicStroke stroke, XYSeries.XYSeriesRenderStyle render, Marker marker, boolean inLegend) {
+            this(colour, stroke, render, marker, inLegend, null);
+        }
+    }
+
+    static final String DECREASED = "smoothed margin decreased";
+    private static final Color INK = new Color(60, 60, 60);
 
     /**
      * Series collected first, so that the legend can name colours and dashes once each. Each series belongs to a run
@@ -555,7 +580,27 @@ public final class Figures {
                 }
             }
             legend = factoredLegend(c, colourByVariant, markers);
+            if (legend == null && styleOf.stream().anyMatch(st -> st != null && st.legendColour() != null)) {
+                // the series' own legend lines, but with a sample colour of its own for some: the runs, then those
+                legend = new ArrayList<>();
+                for (int i = 0; i < series.size(); i++)
+                    if (styleOf.get(i) == null) legend.add(Figure.LegendEntry.of(c.getSeriesMap().get(series.get(i))));
+                legend.addAll(styledEntries(c));
+            }
             return c;
+        }
+
+        /** The legend lines of the series with a style of their own that the legend names. */
+        private List<Figure.LegendEntry> styledEntries(XYChart c) {
+            List<Figure.LegendEntry> out = new ArrayList<>();
+            for (int i = 0; i < series.size(); i++) {
+                Style st = styleOf.get(i);
+                if (st == null || !st.inLegend()) continue;
+                Figure.LegendEntry e = Figure.LegendEntry.of(c.getSeriesMap().get(series.get(i)));
+                out.add(st.legendColour() == null ? e
+                        : new Figure.LegendEntry(e.label(), st.legendColour(), e.stroke(), e.marker(), e.area()));
+            }
+            return out;
         }
 
         /**
@@ -566,7 +611,7 @@ public final class Figures {
             List<Integer> runList = runOf.stream().distinct().toList();
             if (options.band() == null && (runList.size() < 2 || variants.size() < 2)) return null;
             List<Figure.LegendEntry> out = new ArrayList<>();
-            Color ink = new Color(60, 60, 60);
+            Color ink = INK;
             var marker = markers ? SeriesMarkers.CIRCLE : null;
             for (String v : variants.keySet()) {
                 int k = variants.get(v);
@@ -583,9 +628,7 @@ public final class Figures {
             }
             if (options.band() != null)
                 out.add(new Figure.LegendEntry("shaded: " + options.band().legend, new Color(60, 60, 60, 60), null, null, true));
-            for (int i = 0; i < series.size(); i++)
-                if (styleOf.get(i) != null && styleOf.get(i).inLegend())
-                    out.add(Figure.LegendEntry.of(c.getSeriesMap().get(series.get(i))));
+            out.addAll(styledEntries(c));
             return out;
         }
     }

@@ -178,9 +178,14 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, Map<
                 .sorted(Comparator.comparingInt(c -> Integer.parseInt(c.substring(4)))).toList();
     }
 
-    /** One caption line: "name · config sha256 0123abcd… · git 89ab…". */
+    /** One caption line: "name (directory): config sha256 0123abcd…, git 89ab…", the directory only if not the name. */
     public String captionLine() {
-        return name + " (" + dir.getFileName() + "): config sha256 " + provenance.shortSha() + ", git "
-                + provenance.shortCommit();
+        return nameAndDirectory() + ": config sha256 " + provenance.shortSha() + ", git " + provenance.shortCommit();
+    }
+
+    /** "name (directory)", or the name alone when the directory is called so (repro-x, not "repro-x (repro-x)"). */
+    public String nameAndDirectory() {
+        String where = String.valueOf(dir.getFileName());
+        return where.equals(name) ? name : name + " (" + where + ")";
     }
 }

@@ -150,6 +150,15 @@ class FiguresTest {
                 .containsExactly("same [first]", "same [second]");
     }
 
+    @Test void theCaptionNamesARunsDirectoryOnlyWhenItIsNotTheRunsName() throws IOException {
+        RunMetrics same = RunMetrics.read(SyntheticRuns.run(tmp.resolve("repro-x"), "repro-x", "none", "constant", 5, 1));
+        RunMetrics other = RunMetrics.read(SyntheticRuns.run(tmp.resolve("2026-01-01"), "repro-x", "none", "constant", 5, 1));
+        assertThat(same.captionLine()).isEqualTo("repro-x: config sha256 0123456789ab, git fedcba9876");
+        assertThat(other.captionLine()).isEqualTo("repro-x (2026-01-01): config sha256 0123456789ab, git fedcba9876");
+        assertThat(Figures.build(List.of(same), Figures.Options.defaults()).get("loss").caption())
+                .containsExactly("repro-x: config sha256 0123456789ab, git fedcba9876");
+    }
+
     @Test void aKeyOneRunsConfigLeavesOutIsLabelledWithItsDefault() throws IOException {
         Path a = SyntheticRuns.run(tmp.resolve("a"), "q", "none", "constant", 5, 1);
         Path b = SyntheticRuns.run(tmp.resolve("b"), "q", "none", "constant", 5, 1);
@@ -272,9 +281,19 @@ class FiguresTest {
                 RunMetrics.read(SyntheticRuns.run(tmp.resolve("c"), "c", "none", "constant", 30, 1, 0)),
                 RunMetrics.read(SyntheticRuns.run(tmp.resolve("d"), "d", "none", "constant", 30, 1, Integer.MAX_VALUE)));
         List<String> l = RunLabels.of(runs);
-        Figure f = Figures.build(runs, Figures.Options.defaults()).get("margin");
+        Figures.FigureSet set = Figures.build(runs, Figures.Options.defaults());
+        Figure f = set.get("margin");
+        // d never separated: its margin is negative throughout, below the range, so it is left out (and said so)
         assertThat(f.seriesNames()).containsExactly(l.get(0), "before separation", l.get(1),
-                "before separation (" + l.get(1) + ")", l.get(2), l.get(3));
+                "before separation (" + l.get(1) + ")", l.get(2));
+        for (String name : List.of("margin-product", "smoothed-margin"))
+            assertThat(set.get(name).seriesNames()).as(name).noneMatch(n -> n.contains(l.get(3)));
+        assertThat(set.get("loss").seriesNames()).contains(l.get(3));
+        assertThat(set.get("loss").caption()).hasSize(4);
+        assertThat(f.caption()).hasSize(3).noneMatch(c -> c.startsWith("d"));
+        assertThat(set.notes()).contains(l.get(3) + ": never separated the training set (no epoch with separated > 0): "
+                + "left out of figures margin, margin-product, smoothed-margin")
+                .noneMatch(n -> n.contains("has no finite values"));
         assertThat(x(f, "before separation (" + l.get(1) + ")")).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(f.chart().getSeriesMap().get("before separation").isShowInLegend()).isTrue();
         assertThat(f.chart().getSeriesMap().get("before separation (" + l.get(1) + ")").isShowInLegend()).isFalse();
@@ -318,7 +337,16 @@ class FiguresTest {
         assertThat(x(f, "smoothed margin decreased")).containsExactly(3);
         assertThat(x(f, "smoothed margin decreased (" + l.get(2) + ")")).containsExactly(7, 9);
         var map = f.chart().getSeriesMap();
+        assertThat(map.get("smoothed margin decreased").getMarkerColor()).isEqualTo(map.get(l.get(0)).getLineColor());
         assertThat(map.get("smoothed margin decreased (" + l.get(2) + ")").getMarkerColor()).isEqualTo(map.get(l.get(2)).getLineColor());
+        // the legend: the runs, then the marks named once, as a neutral × (not the colour of one of the runs)
+        List<Figure.LegendEntry> legend = f.legendEntries();
+        assertThat(legend).extracting(Figure.LegendEntry::label).containsExactly(l.get(0), l.get(1), l.get(2),
+                "smoothed margin decreased");
+        Figure.LegendEntry marks = legend.get(3);
+        assertThat(marks.marker()).isEqualTo(org.knowm.xchart.style.markers.SeriesMarkers.CROSS);
+        assertThat(marks.stroke()).isNull();
+        for (String run : l) assertThat(marks.colour()).isNotEqualTo(map.get(run).getLineColor());
     }
 
     @Test void missingPartsAreSkippedWithNotes() throws IOException {
