@@ -28,7 +28,7 @@ import java.util.List;
  * axes), the axis titles, the title, the legend under the plot and the provenance caption under that.
  * Tick labels are 7.5 pt, axis titles 8.5 pt, legend 7.5 pt at print size. Text is drawn as glyph outlines (as XChart
  * does), so Greek letters and superscripts survive in PDF; the caption stays text, so a PDF or SVG can be searched
- * for its commit.
+ * for its commit (a caption line with symbols WinAnsi lacks is drawn as outlines too).
  */
 final class FigurePainter {
     static final float TICK_PT = 7.5f, LABEL_PT = 8.5f, TITLE_PT = 9f, LEGEND_PT = 7.5f, CAPTION_PT = 5.5f;
@@ -283,10 +283,18 @@ final class FigurePainter {
         g.setFont(font);
         double y = top;
         for (String line : l.caption()) {
+            if (TEXT_SAFE.newEncoder().canEncode(line))
+                g.drawString(line, (float) PAD, (float) (y + lineHeight(CAPTION_PT) - font.getLineMetrics(line, FRC).getDescent()));
+            else text(g, line, CAPTION_PT, PAD, y, 0, 0, 0);
             y += lineHeight(CAPTION_PT);
-            g.drawString(line, (float) PAD, (float) (y - font.getLineMetrics(line, FRC).getDescent()));
         }
     }
+
+    /**
+     * What VectorGraphics2D's PDF text can hold (its fonts are WinAnsi-encoded: θ, Σ, ∇ come out as "?"): caption
+     * lines beyond it, such as the KKT figures' formulas, are drawn as glyph outlines like the rest of the text.
+     */
+    private static final java.nio.charset.Charset TEXT_SAFE = java.nio.charset.Charset.forName("windows-1252");
 
     /**
      * Draws {@code s} as glyph outlines at (x, y), anchored at the fraction (ax, ay) of its box (0, 0: top left; 0.5,

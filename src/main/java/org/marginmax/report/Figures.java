@@ -62,6 +62,8 @@ public final class Figures {
     private final Options options;
     private final List<String> notes = new ArrayList<>();
     private final List<String> caption;
+    /** Run label → the margin figures it was left out of, never having separated. */
+    private final Map<String, List<String>> neverSeparated = new LinkedHashMap<>();
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -121,6 +123,8 @@ public final class Figures {
                 List.of(new Curve("lr", "lr (frame units)", Figures::log10)));
         epochFigure(out, "lr-real", "Real learning rate (lr / training loss)", "log10 real learning rate",
                 List.of(new Curve("log10_real_lr", "real lr")));
+        neverSeparated.forEach((run, figures) -> notes.add(run + ": never separated the training set (no epoch with "
+                + "separated > 0): left out of " + (figures.size() == 1 ? "figure " : "figures ") + String.join(", ", figures)));
         return out;
     }
 
@@ -160,10 +164,17 @@ public final class Figures {
         Plot p = new Plot(name, title, options.logEpochs() ? "epoch (log scale)" : "epoch", yLabel, options.logEpochs());
         boolean oneKind = curves.size() == 1;
         int greyRuns = 0, markedRuns = 0;
+        Set<Integer> leftOut = new java.util.HashSet<>();
         if (options.band() != null) {
             groupCurves(p, curves);
         } else for (int i = 0; i < runs.size(); i++) {
             RunMetrics r = runs.get(i);
+            // a margin of a run that never separated is negative throughout: below the range the separated runs set
+            if (curves.stream().anyMatch(Curve::grey) && r.has("separated") && firstSeparatedRow(r) < 0) {
+                neverSeparated.computeIfAbsent(labels.get(i), k -> new ArrayList<>()).add(name);
+                leftOut.add(i);
+                continue;
+            }
             double[] epochs = r.column("epoch");
             List<String> missing = new ArrayList<>();
             for (Curve c : curves) {
@@ -186,11 +197,13 @@ public final class Figures {
                 }
                 if (c.marks() != null && r.has(c.marks())) {
                     double[][] m = rises(epochs, y, r.column(c.marks()));
-                    String name1 = "smoothed margin decreased" + (markedRuns == 0 ? "" : " (" + labels.get(i) + ")");
-                    // one run is drawn in the palette's first colour: marks in its second (vermillion) stand out
+                    String name1 = DECREASED + (markedRuns == 0 ? "" : " (" + labels.get(i) + ")");
+                    // one run is drawn in the palette's first colour: marks in its second (vermillion) stand out;
+                    // several runs: each run's marks in its colour, named once in the legend, in neutral ink
                     Color colour = runs.size() == 1 ? PALETTE[1] : null;
                     if (m[0].length > 0 && p.add(name1, m[0], m[1], i, c.column(),
-                            new Style(colour, null, XYSeries.XYSeriesRenderStyle.Scatter, SeriesMarkers.CROSS, true)))
+                            new Style(colour, null, XYSeries.XYSeriesRenderStyle.Scatter, SeriesMarkers.CROSS,
+                                    markedRuns == 0, runs.size() == 1 ? null : INK)))
                         markedRuns++;
                 }
             }
@@ -203,7 +216,9 @@ public final class Figures {
         }
         double scale = p.scaleSmallY();
         XYChart chart = p.chart(false);
-        Figure f = new Figure(name, chart, caption, scale, p.legend);
+        List<String> drawn = new ArrayList<>(); // the provenance of the runs drawn
+        for (int i = 0; i < runs.size(); i++) if (!leftOut.contains(i)) drawn.add(caption.get(i));
+        Figure f = new Figure(name, chart, List.copyOf(drawn), scale, p.legend);
         out.add(f);
         return f;
     }
@@ -280,14 +295,19 @@ public final class Figures {
         List<Figure> out = new ArrayList<>();
         for (String key : runsOf.keySet()) {
             String stem = key.replace('/', '-');
-            String where = key.replace("/", ", ") + " set";
+            String attack = key.substring(0, key.lastIndexOf('/')), split = key.substring(key.lastIndexOf('/') + 1);
+            String where = attackName(attack) + ", " + split + " set";
             String norm = normName(key);
-            Plot acc = new Plot("robust-" + stem, "Robust accuracy under " + where, "ε (" + norm + "perturbation bound)",
+            // a minimal attack's robust accuracy at ε is the fraction of points whose smallest perturbation exceeds ε
+            boolean minimal = minimal(attack, runsOf.get(key));
+            Plot acc = minimal
+                    ? new Plot("robust-" + stem, "Minimal attack " + where, "ε (" + norm + "perturbation norm)",
+                    EXCEEDING, false)
+                    : new Plot("robust-" + stem, "Robust accuracy under " + where, "ε (" + norm + "perturbation bound)",
                     "robust accuracy", false);
-            Plot ecdf = new Plot("perturbation-" + stem, "Minimal perturbation, " + where
-                    + ": fraction of points whose perturbation exceeds ε", "ε (" + norm + "perturbation norm)",
-                    "fraction exceeding ε", false);
-            Plot quantiles = new Plot("perturbation-" + stem, "Minimal perturbation norm per checkpoint, " + where,
+            Plot ecdf = new Plot("perturbation-" + stem, "Minimal attack " + where + ", each point",
+                    "ε (" + norm + "perturbation norm)", EXCEEDING, false);
+            Plot quantiles = new Plot("perturbation-" + stem, "Smallest perturbation norm per checkpoint, " + where,
                     options.logEpochs() ? "checkpoint epoch (log scale)" : "checkpoint epoch", norm + "perturbation norm",
                     options.logEpochs());
             for (int i : new LinkedHashSet<>(runsOf.get(key))) {
@@ -319,6 +339,36 @@ public final class Figures {
         return out;
     }
 
+    static final String EXCEEDING = "fraction with smallest perturbation > ε";
+
+    /**
+     * The attack as a reader names it: "PGD L∞", "PGD L2", "C&W L2", "DeepFool L2" (from the words of its id, in
+     * any order: pgd-linf, linf-pgd); an id it does not know, as it is.
+     */
+    static String attackName(String attack) {
+        Set<String> w = Set.of(attack.toLowerCase(java.util.Locale.ROOT).split("[-_]"));
+        String norm = w.contains("linf") || w.contains("l-inf") ? "L∞" : w.contains("l2") ? "L2" : null;
+        if (w.contains("deepfool")) return "DeepFool " + (norm == null ? "L2" : norm);
+        if (norm == null) return attack;
+        if (w.contains("pgd")) return "PGD " + norm;
+        if (w.contains("cw")) return "C&W " + norm;
+        if (w.contains("fgsm")) return "FGSM " + norm;
+        return attack;
+    }
+
+    /** Whether the attack returns each point's smallest perturbation: by its kind, else by its files' norms. */
+    private boolean minimal(String attack, List<Integer> runIdx) {
+        try {
+            return org.marginmax.robust.AttackKind.of(attack).minimal();
+        } catch (org.marginmax.io.UserInputException unknown) {
+            for (int i : runIdx)
+                for (Robustness rb : runs.get(i).robustness())
+                    if (rb.attack().equals(attack) && (!rb.pointNorms().isEmpty()
+                            || rb.checkpoints().stream().anyMatch(c -> !c.normStats().isEmpty()))) return true;
+            return false;
+        }
+    }
+
     /** "L∞ " or "L2 " when the attack's name says which norm it bounds, else "". */
     static String normName(String attack) {
         String a = attack.toLowerCase(java.util.Locale.ROOT);
@@ -344,6 +394,20 @@ public final class Figures {
         return new double[][]{x, y};
     }
 
+    /**
+     * k when every finite value is below 0.01 in size (and not all 0): the values are then drawn as multiples of
+     * 10^k, the largest in [1, 10); null: drawn as they are.
+     */
+    static Integer smallYExponent(List<double[]> ys) {
+        double max = 0;
+        for (double[] y : ys) for (double v : y) if (Double.isFinite(v)) max = Math.max(max, Math.abs(v));
+        if (!(max > 0) || max >= 0.01) return null;
+        return (int) Math.floor(Math.log10(max));
+    }
+
+    /** The unit an axis title names for values drawn as multiples of 10^k: "(×10⁻⁴)". */
+    static String unitOf(int k) { return "(×10" + Ticks.superscript(k) + ")"; }
+
     private static double[] log10(double[] v) {
         double[] out = new double[v.length];
         for (int i = 0; i < v.length; i++) out[i] = v[i] > 0 ? Math.log(v[i]) / LN10 : Double.NaN;
@@ -361,9 +425,19 @@ public final class Figures {
             new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{1.2f, 1.8f}, 0),
             new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{5, 2, 1.2f, 2}, 0)};
 
-    /** A series' own look instead of its run's and variant's (colour, stroke null: those of the run and variant). */
+    /**
+     * A series' own look instead of its run's and variant's (colour, stroke null: those of the run and variant);
+     * {@code legendColour}: its legend sample's colour when not the series' own (null: as drawn).
+     */
     private record Style(Color colour, BasicStroke stroke, XYSeries.XYSeriesRenderStyle render, Marker marker,
-                         boolean inLegend) {}
+                         boolean inLegend, Color legendColour) {
+        Style(Color colour, BasicStroke stroke, XYSeries.XYSeriesRenderStyle render, Marker marker, boolean inLegend) {
+            this(colour, stroke, render, marker, inLegend, null);
+        }
+    }
+
+    static final String DECREASED = "smoothed margin decreased";
+    private static final Color INK = new Color(60, 60, 60);
 
     /**
      * Series collected first, so that the legend can name colours and dashes once each. Each series belongs to a run
@@ -456,13 +530,11 @@ public final class Figures {
          * labels read 0.5, 1.0, … instead of 5×10⁻⁵, 1×10⁻⁴, …. Returns the factor applied (1: none).
          */
         double scaleSmallY() {
-            double max = 0;
-            for (double[][] xy : data) for (double v : xy[1]) max = Math.max(max, Math.abs(v));
-            if (!(max > 0) || max >= 0.01) return 1;
-            int k = (int) Math.floor(Math.log10(max));
+            Integer k = smallYExponent(data.stream().map(xy -> xy[1]).toList());
+            if (k == null) return 1;
             double scale = Math.pow(10, -k);
             for (double[][] xy : data) for (int i = 0; i < xy[1].length; i++) xy[1][i] *= scale;
-            yLabel = yLabel + " (×10" + Ticks.superscript(k) + ")";
+            yLabel = yLabel + " " + unitOf(k);
             return scale;
         }
 
@@ -508,7 +580,27 @@ public final class Figures {
                 }
             }
             legend = factoredLegend(c, colourByVariant, markers);
+            if (legend == null && styleOf.stream().anyMatch(st -> st != null && st.legendColour() != null)) {
+                // the series' own legend lines, but with a sample colour of its own for some: the runs, then those
+                legend = new ArrayList<>();
+                for (int i = 0; i < series.size(); i++)
+                    if (styleOf.get(i) == null) legend.add(Figure.LegendEntry.of(c.getSeriesMap().get(series.get(i))));
+                legend.addAll(styledEntries(c));
+            }
             return c;
+        }
+
+        /** The legend lines of the series with a style of their own that the legend names. */
+        private List<Figure.LegendEntry> styledEntries(XYChart c) {
+            List<Figure.LegendEntry> out = new ArrayList<>();
+            for (int i = 0; i < series.size(); i++) {
+                Style st = styleOf.get(i);
+                if (st == null || !st.inLegend()) continue;
+                Figure.LegendEntry e = Figure.LegendEntry.of(c.getSeriesMap().get(series.get(i)));
+                out.add(st.legendColour() == null ? e
+                        : new Figure.LegendEntry(e.label(), st.legendColour(), e.stroke(), e.marker(), e.area()));
+            }
+            return out;
         }
 
         /**
@@ -519,7 +611,7 @@ public final class Figures {
             List<Integer> runList = runOf.stream().distinct().toList();
             if (options.band() == null && (runList.size() < 2 || variants.size() < 2)) return null;
             List<Figure.LegendEntry> out = new ArrayList<>();
-            Color ink = new Color(60, 60, 60);
+            Color ink = INK;
             var marker = markers ? SeriesMarkers.CIRCLE : null;
             for (String v : variants.keySet()) {
                 int k = variants.get(v);
@@ -536,9 +628,7 @@ public final class Figures {
             }
             if (options.band() != null)
                 out.add(new Figure.LegendEntry("shaded: " + options.band().legend, new Color(60, 60, 60, 60), null, null, true));
-            for (int i = 0; i < series.size(); i++)
-                if (styleOf.get(i) != null && styleOf.get(i).inLegend())
-                    out.add(Figure.LegendEntry.of(c.getSeriesMap().get(series.get(i))));
+            out.addAll(styledEntries(c));
             return out;
         }
     }

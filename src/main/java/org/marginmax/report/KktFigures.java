@@ -20,6 +20,12 @@ public final class KktFigures {
 
     public static final String CSV = "kkt/kkt.csv";
 
+    static final String RESIDUAL_CAPTION = "kkt_eps = min over λ ≥ 0 of ‖θ̃ − Σ λ_a ∇q_a‖ / ‖θ̃‖ (Lyu & Li, App. C); "
+            + "alignment = cos(θ, −∇ℒ). Both tend to 0 as the direction approaches a KKT point of the max-margin "
+            + "problem. See docs/KKT.md.";
+    static final String MARGINS_CAPTION = "Quantiles 1%, 10%, 50% of the normalized margins q_n / ρᴸ over the "
+            + "training and test sets, per checkpoint.";
+
     public static List<Figure> build(List<Path> runDirs, List<String> labels) {
         List<Figure> out = new ArrayList<>();
         XYChart residual = chart("KKT residual and alignment", "epoch", "kkt_eps, 1 − alignment (log scale)");
@@ -50,9 +56,7 @@ public final class KktFigures {
             }
         }
         if (seriesCount > 0)
-            out.add(new Figure("kkt-residual", residual, List.of("kkt_eps = min over lambda >= 0 of ||theta~ - sum "
-                    + "lambda_a grad q_a|| / ||theta~|| (Lyu & Li, App. C); alignment = cos(theta, -grad L). Both "
-                    + "tend to 0 as the direction approaches a KKT point of the max-margin problem. See docs/KKT.md.")));
+            out.add(new Figure("kkt-residual", residual, List.of(RESIDUAL_CAPTION)));
         // several runs: the quantiles' colours and the (run, split) dashes named once each, not all 6 per run
         List<Figure.LegendEntry> legend = null;
         if (runs.size() > 1) {
@@ -66,10 +70,28 @@ public final class KktFigures {
                     legend.add(new Figure.LegendEntry(runs.get(r) + (split == 0 ? ": train" : ": test"), ink,
                             Figures.STROKES[(2 * runIndex.get(r) + split) % Figures.STROKES.length], null, false));
         }
-        if (marginCount > 0)
-            out.add(new Figure("kkt-margins", margins, List.of("Quantiles 1%, 10%, 50% of the normalized margins "
-                    + "q_n / rho^L over the training and test sets, per checkpoint."), 1, legend));
+        if (marginCount > 0) {
+            double scale = scaleSmallY(margins);
+            out.add(new Figure("kkt-margins", margins, List.of(MARGINS_CAPTION), scale, legend));
+        }
         return out;
+    }
+
+    /**
+     * Small margins drawn in units of 10^k named on the axis, as the epoch figures are ({@link Figures#smallYExponent});
+     * returns the factor applied (1: none), which the data CSV divides out again.
+     */
+    private static double scaleSmallY(XYChart c) {
+        Integer k = Figures.smallYExponent(c.getSeriesMap().values().stream().map(XYSeries::getYData).toList());
+        if (k == null) return 1;
+        double scale = Math.pow(10, -k);
+        for (XYSeries s : List.copyOf(c.getSeriesMap().values())) {
+            double[] y = s.getYData().clone();
+            for (int i = 0; i < y.length; i++) y[i] *= scale;
+            c.updateXYSeries(s.getName(), s.getXData(), y, null);
+        }
+        c.setYAxisTitle(c.getYAxisTitle() + " " + Figures.unitOf(k));
+        return scale;
     }
 
     private static XYChart chart(String title, String x, String y) {

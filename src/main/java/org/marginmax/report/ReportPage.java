@@ -48,7 +48,7 @@ public final class ReportPage {
 
     public static String html(List<RunMetrics> runs, Figures.FigureSet figures, List<String> notes) {
         List<String> labels = RunLabels.of(runs);
-        String title = runs.size() == 1 ? "Run " + runs.get(0).name() + " (" + runs.get(0).dir().getFileName() + ")"
+        String title = runs.size() == 1 ? "Run " + runs.get(0).nameAndDirectory()
                 : "Comparison of " + runs.size() + " runs";
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
@@ -74,7 +74,7 @@ public final class ReportPage {
             d.add(head);
             for (String f : differing) {
                 List<String> row = new ArrayList<>(List.of(f));
-                for (RunMetrics r : runs) row.add(r.config().getOrDefault(f, "(absent)"));
+                for (RunMetrics r : runs) row.add(r.configValue(f));
                 d.add(row);
             }
             table(h, d, head.size());

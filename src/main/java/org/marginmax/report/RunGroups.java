@@ -27,7 +27,7 @@ public final class RunGroups {
         for (List<RunMetrics> g : groups) {
             RunMetrics r = g.get(0);
             List<String> parts = new ArrayList<>();
-            for (String f : fields) parts.add(f + "=" + r.config().getOrDefault(f, "(absent)"));
+            for (String f : fields) parts.add(f + "=" + r.configValue(f));
             out.add(new Group(parts.isEmpty() ? r.name() : String.join(", ", parts), List.copyOf(g)));
         }
         return out;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -19,7 +18,10 @@ public final class RunLabels {
 
     private RunLabels() {}
 
-    /** The dotted config keys whose values are not the same in every run (absent counts as a value), in order. */
+    /**
+     * The dotted config keys whose values are not the same in every run, in order; a key a run's file leaves out
+     * counts as its default ({@link RunMetrics#configValue}).
+     */
     public static List<String> differingFields(List<RunMetrics> runs) {
         Set<String> keys = new LinkedHashSet<>();
         for (RunMetrics r : runs) keys.addAll(r.config().keySet());
@@ -27,7 +29,7 @@ public final class RunLabels {
         for (String k : keys) {
             if (IGNORED.contains(k)) continue;
             Set<String> values = new HashSet<>();
-            for (RunMetrics r : runs) values.add(Objects.toString(r.config().get(k), "(absent)"));
+            for (RunMetrics r : runs) values.add(r.configValue(k));
             if (values.size() > 1) out.add(k);
         }
         return out;
@@ -39,7 +41,7 @@ public final class RunLabels {
         for (RunMetrics r : runs) {
             List<String> parts = new ArrayList<>();
             for (String f : fields.subList(0, Math.min(MAX_FIELDS, fields.size())))
-                parts.add(f + "=" + r.config().getOrDefault(f, "(absent)"));
+                parts.add(f + "=" + r.configValue(f));
             if (fields.size() > MAX_FIELDS) parts.add("+" + (fields.size() - MAX_FIELDS) + " more");
             labels.add(parts.isEmpty() ? r.name() : r.name() + " (" + String.join(", ", parts) + ")");
         }

@@ -7,7 +7,11 @@ import org.marginmax.run.Checkpoints;
 import org.marginmax.run.MetricsLog;
 import org.marginmax.run.RunDirectory;
 
+import org.marginmax.config.ConfigLoader;
+import org.marginmax.config.ExperimentConfig;
+
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,15 +20,30 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What the report needs from one run directory: its metrics.csv (one row per epoch), its config flattened to dotted
  * keys ({@code model.bias → first-layer}), its provenance, its checkpoints and its robustness files. Missing optional
  * parts are reported in {@link #notes()}, not errors.
+ *
+ * @param defaults the values the loaded config takes for keys its file leaves out (model.init_scale → 1), so that
+ *                 legends name a run's effective setting rather than an absent key; empty if the file does not load
  */
-public record RunMetrics(Path dir, String name, Map<String, String> config, RunProvenance provenance,
-                         CsvTable metrics, List<Robustness> robustness, List<Checkpoints.Entry> checkpoints,
-                         List<String> notes) {
+public record RunMetrics(Path dir, String name, Map<String, String> config, Map<String, String> defaults,
+                         RunProvenance provenance, CsvTable metrics, List<Robustness> robustness,
+                         List<Checkpoints.Entry> checkpoints, List<String> notes) {
+    /** What {@link #configValue} says for a key that neither the file nor the loaded config gives a value. */
+    public static final String ABSENT = "(absent)";
+
+    /**
+     * Keys whose record keeps null at the default (so that configs without them keep their hashes): the loaded
+     * config's tree lacks them, and their effective value comes from the record's own accessor.
+     */
+    private static final Map<String, Function<ExperimentConfig, Object>> NULL_DEFAULTS = Map.of(
+            "model.init_scale", c -> c.model().weightScale(),
+            "train.alignment_every", c -> c.train().alignmentPeriod());
 
     /** Provenance fields shown in captions and reports ("unknown" when absent). */
     public record RunProvenance(String configSha256, String gitCommit, String gitDirty, String data, String created) {
@@ -46,11 +65,12 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, RunP
         CsvTable metrics = CsvTable.read(csv);
         if (!metrics.has("epoch")) throw new org.marginmax.io.UserInputException(csv + ": no 'epoch' column: not a metrics file of this project");
         Map<String, String> config = readConfig(dir.resolve(RunDirectory.CONFIG), notes);
+        Map<String, String> defaults = defaults(dir.resolve(RunDirectory.CONFIG), config);
         RunProvenance prov = readProvenance(dir.resolve(RunDirectory.PROVENANCE), notes);
         String name = config.getOrDefault("name", dir.getFileName().toString());
         List<Checkpoints.Entry> cps = Checkpoints.list(dir, notes);
         List<Robustness> rob = Robustness.readAll(dir, notes);
-        return new RunMetrics(dir, name, config, prov, metrics, rob, cps, notes);
+        return new RunMetrics(dir, name, config, defaults, prov, metrics, rob, cps, notes);
     }
 
     private static Map<String, String> readConfig(Path file, List<String> notes) {
@@ -65,6 +85,38 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, RunP
             notes.add(file + ": not readable YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
         return flat;
+    }
+
+    /**
+     * The effective values of the keys {@code config} (the file, flattened) lacks: the config loaded as an experiment
+     * (its records fill in their defaults) flattened the same way, and the keys kept null at their default.
+     */
+    private static Map<String, String> defaults(Path file, Map<String, String> config) {
+        if (!Files.exists(file)) return Map.of();
+        ExperimentConfig cfg;
+        try {
+            cfg = ConfigLoader.bind(file.toString(), Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            return Map.of(); // an older or hand-written config: legends fall back to the file's own keys
+        }
+        Map<String, String> loaded = new LinkedHashMap<>();
+        flatten("", ConfigLoader.toTree(cfg), loaded);
+        NULL_DEFAULTS.forEach((k, f) -> loaded.putIfAbsent(k, plain(f.apply(cfg))));
+        Map<String, String> out = new TreeMap<>();
+        loaded.forEach((k, v) -> { if (!config.containsKey(k)) out.put(k, v); });
+        return Map.copyOf(out);
+    }
+
+    /** 1.0 → "1", 0.1 → "0.1": as a config file would say it. */
+    private static String plain(Object v) {
+        if (v instanceof Double d && Double.isFinite(d)) return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        return String.valueOf(v);
+    }
+
+    /** The run's value of a dotted config key: the file's, else the loaded config's default, else {@link #ABSENT}. */
+    public String configValue(String key) {
+        String v = config.get(key);
+        return v != null ? v : defaults.getOrDefault(key, ABSENT);
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
@@ -126,9 +178,14 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, RunP
                 .sorted(Comparator.comparingInt(c -> Integer.parseInt(c.substring(4)))).toList();
     }
 
-    /** One caption line: "name · config sha256 0123abcd… · git 89ab…". */
+    /** One caption line: "name (directory): config sha256 0123abcd…, git 89ab…", the directory only if not the name. */
     public String captionLine() {
-        return name + " (" + dir.getFileName() + "): config sha256 " + provenance.shortSha() + ", git "
-                + provenance.shortCommit();
+        return nameAndDirectory() + ": config sha256 " + provenance.shortSha() + ", git " + provenance.shortCommit();
+    }
+
+    /** "name (directory)", or the name alone when the directory is called so (repro-x, not "repro-x (repro-x)"). */
+    public String nameAndDirectory() {
+        String where = String.valueOf(dir.getFileName());
+        return where.equals(name) ? name : name + " (" + where + ")";
     }
 }

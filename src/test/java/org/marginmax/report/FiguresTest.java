@@ -150,6 +150,37 @@ class FiguresTest {
                 .containsExactly("same [first]", "same [second]");
     }
 
+    @Test void theCaptionNamesARunsDirectoryOnlyWhenItIsNotTheRunsName() throws IOException {
+        RunMetrics same = RunMetrics.read(SyntheticRuns.run(tmp.resolve("repro-x"), "repro-x", "none", "constant", 5, 1));
+        RunMetrics other = RunMetrics.read(SyntheticRuns.run(tmp.resolve("2026-01-01"), "repro-x", "none", "constant", 5, 1));
+        assertThat(same.captionLine()).isEqualTo("repro-x: config sha256 0123456789ab, git fedcba9876");
+        assertThat(other.captionLine()).isEqualTo("repro-x (2026-01-01): config sha256 0123456789ab, git fedcba9876");
+        assertThat(Figures.build(List.of(same), Figures.Options.defaults()).get("loss").caption())
+                .containsExactly("repro-x: config sha256 0123456789ab, git fedcba9876");
+    }
+
+    @Test void aKeyOneRunsConfigLeavesOutIsLabelledWithItsDefault() throws IOException {
+        Path a = SyntheticRuns.run(tmp.resolve("a"), "q", "none", "constant", 5, 1);
+        Path b = SyntheticRuns.run(tmp.resolve("b"), "q", "none", "constant", 5, 1);
+        Path c = SyntheticRuns.run(tmp.resolve("c"), "q", "none", "constant", 5, 1);
+        // b sets init_scale 0.1 and data.binary; c writes the default alignment period out, which a and b leave out
+        String cfg = Files.readString(b.resolve("config.yaml"));
+        Files.writeString(b.resolve("config.yaml"), cfg.replace("  bias: none\n", "  bias: none\n  init_scale: 0.1\n")
+                .replace("data:\n", "data:\n  binary: \"0,1\"\n").replace("loss: cross-entropy", "loss: logistic"));
+        Files.writeString(c.resolve("config.yaml"), Files.readString(c.resolve("config.yaml"))
+                .replace("  batch_size: 100\n", "  batch_size: 100\n  alignment_every: 10\n"));
+        List<RunMetrics> runs = List.of(RunMetrics.read(a), RunMetrics.read(b), RunMetrics.read(c));
+        assertThat(runs.get(0).configValue("model.init_scale")).isEqualTo("1");
+        assertThat(runs.get(0).configValue("train.alignment_every")).isEqualTo("10");
+        assertThat(runs.get(0).configValue("data.binary")).isEqualTo(RunMetrics.ABSENT); // no default: multi-class
+        // alignment_every: 10 (c) is a's and b's default: not a difference
+        assertThat(RunLabels.differingFields(runs)).containsExactly("loss", "data.binary", "model.init_scale");
+        assertThat(RunLabels.of(runs)).containsExactly(
+                "q (loss=cross-entropy, data.binary=(absent), model.init_scale=1) [a]",
+                "q (loss=logistic, data.binary=0,1, model.init_scale=0.1)",
+                "q (loss=cross-entropy, data.binary=(absent), model.init_scale=1) [c]");
+    }
+
     @Test void robustAccuracyCurvesAreOnePerCheckpointAgainstEps() throws IOException {
         Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
         SyntheticRuns.minimal(run, false);
@@ -189,9 +220,34 @@ class FiguresTest {
         assertThat(y(f, "epoch 10")).containsExactly(6 / 7.0, 5 / 7.0, 4 / 7.0, 3 / 7.0, 2 / 7.0);
         assertThat(x(f, "epoch 40")).containsExactly(0, 0.2, 0.5);
         assertThat(y(f, "epoch 40")).containsExactly(1, 0.5, 0);
-        assertThat(f.title()).isEqualTo("Minimal perturbation, l2-cw, test set: fraction of points whose perturbation exceeds ε");
+        assertThat(f.title()).isEqualTo("Minimal attack C&W L2, test set, each point");
         assertThat(f.chart().getXAxisTitle()).isEqualTo("ε (L2 perturbation norm)");
-        assertThat(f.chart().getYAxisTitle()).isEqualTo("fraction exceeding ε");
+        assertThat(f.chart().getYAxisTitle()).isEqualTo("fraction with smallest perturbation > ε");
+    }
+
+    @Test void robustnessFiguresNameTheAttackAsAReaderWouldAndSayWhatAMinimalAttacksCurveIs() throws IOException {
+        assertThat(Figures.attackName("pgd-linf")).isEqualTo("PGD L∞");
+        assertThat(Figures.attackName("linf-pgd")).isEqualTo("PGD L∞");
+        assertThat(Figures.attackName("pgd-l2")).isEqualTo("PGD L2");
+        assertThat(Figures.attackName("deepfool")).isEqualTo("DeepFool L2");
+        assertThat(Figures.attackName("cw-l2")).isEqualTo("C&W L2");
+        assertThat(Figures.attackName("square")).isEqualTo("square");
+        Path run = SyntheticRuns.run(tmp.resolve("a"), "r", "none", "loss-based", 50, 1);
+        SyntheticRuns.pgd(run);
+        SyntheticRuns.minimal(run, false);
+        // the probe's own ids: PGD (fixed budget) and DeepFool (minimal by its kind, even without norm statistics)
+        Files.copy(run.resolve("robustness/linf-pgd-train.csv"), run.resolve("robustness/pgd-linf-test.csv"));
+        Files.copy(run.resolve("robustness/linf-pgd-train.csv"), run.resolve("robustness/deepfool-train.csv"));
+        Figures.FigureSet set = Figures.build(List.of(RunMetrics.read(run)), Figures.Options.defaults());
+        Figure pgd = set.get("robust-pgd-linf-test");
+        assertThat(pgd.title()).isEqualTo("Robust accuracy under PGD L∞, test set");
+        assertThat(pgd.chart().getYAxisTitle()).isEqualTo("robust accuracy");
+        Figure deepfool = set.get("robust-deepfool-train");
+        assertThat(deepfool.title()).isEqualTo("Minimal attack DeepFool L2, train set");
+        assertThat(deepfool.chart().getXAxisTitle()).isEqualTo("ε (L2 perturbation norm)");
+        assertThat(deepfool.chart().getYAxisTitle()).isEqualTo("fraction with smallest perturbation > ε");
+        // an id the probe does not have, with norm statistics: minimal all the same
+        assertThat(set.get("robust-l2-cw-test").chart().getYAxisTitle()).isEqualTo("fraction with smallest perturbation > ε");
     }
 
     @Test void theMarginsBeforeSeparationAreDrawnGreyAndShareTheFirstSeparatedEpoch() throws IOException {
@@ -225,9 +281,19 @@ class FiguresTest {
                 RunMetrics.read(SyntheticRuns.run(tmp.resolve("c"), "c", "none", "constant", 30, 1, 0)),
                 RunMetrics.read(SyntheticRuns.run(tmp.resolve("d"), "d", "none", "constant", 30, 1, Integer.MAX_VALUE)));
         List<String> l = RunLabels.of(runs);
-        Figure f = Figures.build(runs, Figures.Options.defaults()).get("margin");
+        Figures.FigureSet set = Figures.build(runs, Figures.Options.defaults());
+        Figure f = set.get("margin");
+        // d never separated: its margin is negative throughout, below the range, so it is left out (and said so)
         assertThat(f.seriesNames()).containsExactly(l.get(0), "before separation", l.get(1),
-                "before separation (" + l.get(1) + ")", l.get(2), l.get(3));
+                "before separation (" + l.get(1) + ")", l.get(2));
+        for (String name : List.of("margin-product", "smoothed-margin"))
+            assertThat(set.get(name).seriesNames()).as(name).noneMatch(n -> n.contains(l.get(3)));
+        assertThat(set.get("loss").seriesNames()).contains(l.get(3));
+        assertThat(set.get("loss").caption()).hasSize(4);
+        assertThat(f.caption()).hasSize(3).noneMatch(c -> c.startsWith("d"));
+        assertThat(set.notes()).contains(l.get(3) + ": never separated the training set (no epoch with separated > 0): "
+                + "left out of figures margin, margin-product, smoothed-margin")
+                .noneMatch(n -> n.contains("has no finite values"));
         assertThat(x(f, "before separation (" + l.get(1) + ")")).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(f.chart().getSeriesMap().get("before separation").isShowInLegend()).isTrue();
         assertThat(f.chart().getSeriesMap().get("before separation (" + l.get(1) + ")").isShowInLegend()).isFalse();
@@ -271,7 +337,16 @@ class FiguresTest {
         assertThat(x(f, "smoothed margin decreased")).containsExactly(3);
         assertThat(x(f, "smoothed margin decreased (" + l.get(2) + ")")).containsExactly(7, 9);
         var map = f.chart().getSeriesMap();
+        assertThat(map.get("smoothed margin decreased").getMarkerColor()).isEqualTo(map.get(l.get(0)).getLineColor());
         assertThat(map.get("smoothed margin decreased (" + l.get(2) + ")").getMarkerColor()).isEqualTo(map.get(l.get(2)).getLineColor());
+        // the legend: the runs, then the marks named once, as a neutral × (not the colour of one of the runs)
+        List<Figure.LegendEntry> legend = f.legendEntries();
+        assertThat(legend).extracting(Figure.LegendEntry::label).containsExactly(l.get(0), l.get(1), l.get(2),
+                "smoothed margin decreased");
+        Figure.LegendEntry marks = legend.get(3);
+        assertThat(marks.marker()).isEqualTo(org.knowm.xchart.style.markers.SeriesMarkers.CROSS);
+        assertThat(marks.stroke()).isNull();
+        for (String run : l) assertThat(marks.colour()).isNotEqualTo(map.get(run).getLineColor());
     }
 
     @Test void missingPartsAreSkippedWithNotes() throws IOException {
