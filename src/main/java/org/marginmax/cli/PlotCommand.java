@@ -47,6 +47,10 @@ public final class PlotCommand implements Callable<Integer> {
                     + "inches; fonts are in points at that size (default: ${DEFAULT-VALUE})")
     String size;
 
+    @Option(names = "--no-caption", description = "leave the provenance caption (run, commit, config) out of the "
+            + "picture, for a paper's camera-ready figure; the PNG keeps it in its metadata, report.html beside it")
+    boolean noCaption;
+
     @Option(names = "--dpi", paramLabel = "N", defaultValue = "300",
             description = "PNG resolution in dots per inch (default: ${DEFAULT-VALUE})")
     int dpi;
@@ -63,7 +67,7 @@ public final class PlotCommand implements Callable<Integer> {
             fmt.add(k);
         }
         if (dpi < 50 || dpi > 1200) throw new UserError("--dpi " + dpi + ": use 50 to 1200 (300 is print quality)");
-        FigureWriter.Print print = new FigureWriter.Print(PrintSize.parse(size), dpi);
+        FigureWriter.Print print = new FigureWriter.Print(PrintSize.parse(size), dpi, !noCaption);
         List<String> notes = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         boolean group = SweepCommand.expandSweeps(runDirs, dirs, notes) || groupSeeds;

@@ -51,14 +51,17 @@ final class FigurePainter {
     /** A legend entry at (x, y) below the legend's top, its label broken into lines. */
     record PlacedEntry(Figure.LegendEntry entry, double x, double y, List<String> lines) {}
 
-    static Layout layout(Figure f, PrintSize size) {
+    static Layout layout(Figure f, PrintSize size) { return layout(f, size, true); }
+
+    /** The layout at {@code size}; {@code withCaption} false leaves the provenance caption out of the picture. */
+    static Layout layout(Figure f, PrintSize size, boolean withCaption) {
         XYChart c = f.chart();
         double w = size.width() * 72;
         List<Figure.LegendEntry> legend = f.legendEntries();
         if (legend.size() == 1) legend = List.of(); // one curve: the caption and the axis say what it is
         List<PlacedEntry> placed = new ArrayList<>();
         double legendH = placeLegend(legend, w, placed);
-        List<String> caption = wrap(f.caption(), CAPTION_PT, w - 2 * PAD);
+        List<String> caption = withCaption ? wrap(f.caption(), CAPTION_PT, w - 2 * PAD) : List.of();
         List<String> title = blank(c.getTitle()) ? List.of() : wrap(List.of(c.getTitle()), TITLE_PT, w - 2 * PAD);
 
         double top = PAD + (title.isEmpty() ? 0 : title.size() * lineHeight(TITLE_PT) + PAD);

@@ -46,9 +46,14 @@ public final class FigureWriter {
 
     private FigureWriter() {}
 
-    /** How a figure is printed: its size and, for PNG, its resolution. */
-    public record Print(PrintSize size, int dpi) {
-        public static final Print DEFAULT = new Print(PrintSize.SINGLE, DEFAULT_DPI);
+    /**
+     * How a figure is printed: its size, for PNG its resolution, and whether the provenance caption is drawn under it
+     * (without it, for a paper's camera-ready figure, the PNG still carries the caption in its metadata).
+     */
+    public record Print(PrintSize size, int dpi, boolean caption) {
+        public static final Print DEFAULT = new Print(PrintSize.SINGLE, DEFAULT_DPI, true);
+
+        public Print(PrintSize size, int dpi) { this(size, dpi, true); }
     }
 
     @FunctionalInterface
@@ -70,7 +75,7 @@ public final class FigureWriter {
     public static List<Path> write(Figure f, Path dir, Set<String> formats, Print print) {
         try {
             Files.createDirectories(dir);
-            FigurePainter.Layout layout = FigurePainter.layout(f, print.size());
+            FigurePainter.Layout layout = FigurePainter.layout(f, print.size(), print.caption());
             List<Path> written = new ArrayList<>();
             for (Map.Entry<String, Encoder> e : ENCODERS.entrySet()) {
                 if (!formats.contains(e.getKey())) continue;

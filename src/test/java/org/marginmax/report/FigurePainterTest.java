@@ -144,6 +144,31 @@ class FigurePainterTest {
         assertThat(Set.of("png", "svg", "pdf")).isEqualTo(FigureWriter.FORMATS);
     }
 
+    @Test void noCaptionLeavesTheProvenanceOutOfThePictureAndInThePngMetadata() throws Exception {
+        Path run = SyntheticRuns.run(tmp.resolve("r"), "mlp-run", "none", "loss-based", 60, 0.2);
+        Path with = tmp.resolve("with"), without = tmp.resolve("without");
+        assertThat(Cli.run(new PlotCommand(), run.toString(), "--out", with.toString()).code()).isZero();
+        assertThat(Cli.run(new PlotCommand(), run.toString(), "--out", without.toString(), "--no-caption").code()).isZero();
+        String caption;
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(with.resolve("loss.pdf").toFile())) {
+            caption = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+            assertThat(caption).contains("config sha256 0123456789ab");
+        }
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(without.resolve("loss.pdf").toFile())) {
+            assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(doc)).doesNotContain("sha256");
+        }
+        BufferedImage a = ImageIO.read(with.resolve("loss.png").toFile()), b = ImageIO.read(without.resolve("loss.png").toFile());
+        assertThat(b.getWidth()).isEqualTo(a.getWidth());
+        assertThat(b.getHeight()).as("the caption's lines are gone from the height").isLessThan(a.getHeight() - 20);
+        try (var in = ImageIO.createImageInputStream(without.resolve("loss.png").toFile())) {
+            var reader = ImageIO.getImageReadersByFormatName("png").next();
+            reader.setInput(in);
+            var meta = (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+            var text = (IIOMetadataNode) meta.getElementsByTagName("iTXtEntry").item(0);
+            assertThat(text.getAttribute("text")).contains("config sha256 0123456789ab");
+        }
+    }
+
     private boolean blue(int rgb) { Color c = new Color(rgb); return c.getBlue() > 180 && c.getRed() < 120 && c.getGreen() < 120; }
 
     private boolean dark(int rgb) { Color c = new Color(rgb); return c.getRed() + c.getGreen() + c.getBlue() < 300; }
