@@ -35,8 +35,13 @@ public final class RunLabels {
         return out;
     }
 
+    /**
+     * Each run's name and, in parentheses, the first few differing fields: those every run has first, so that the keys
+     * only one schedule or task has (absent from the others) give way to the ones that say how the runs differ.
+     */
     public static List<String> of(List<RunMetrics> runs) {
-        List<String> fields = differingFields(runs);
+        List<String> fields = new ArrayList<>(differingFields(runs));
+        fields.sort(java.util.Comparator.comparing(f -> runs.stream().anyMatch(r -> RunMetrics.ABSENT.equals(r.configValue(f)))));
         List<String> labels = new ArrayList<>();
         for (RunMetrics r : runs) {
             List<String> parts = new ArrayList<>();
