@@ -36,18 +36,21 @@ public final class RunLabels {
     }
 
     /**
-     * Each run's name and, in parentheses, the first few differing fields: those every run has first, so that the keys
-     * only one schedule or task has (absent from the others) give way to the ones that say how the runs differ.
+     * Each run's name and, in parentheses, the first few differing fields. When some differing fields are set in
+     * every run, only those are named: the keys only one schedule or task has (absent from the others) are counted in
+     * "+N more" rather than crowding out the ones that say how the runs differ.
      */
     public static List<String> of(List<RunMetrics> runs) {
-        List<String> fields = new ArrayList<>(differingFields(runs));
-        fields.sort(java.util.Comparator.comparing(f -> runs.stream().anyMatch(r -> RunMetrics.ABSENT.equals(r.configValue(f)))));
+        List<String> fields = differingFields(runs);
+        List<String> everywhere = fields.stream()
+                .filter(f -> runs.stream().noneMatch(r -> RunMetrics.ABSENT.equals(r.configValue(f)))).toList();
+        List<String> named = everywhere.isEmpty() ? fields : everywhere;
+        named = named.subList(0, Math.min(MAX_FIELDS, named.size()));
         List<String> labels = new ArrayList<>();
         for (RunMetrics r : runs) {
             List<String> parts = new ArrayList<>();
-            for (String f : fields.subList(0, Math.min(MAX_FIELDS, fields.size())))
-                parts.add(f + "=" + r.configValue(f));
-            if (fields.size() > MAX_FIELDS) parts.add("+" + (fields.size() - MAX_FIELDS) + " more");
+            for (String f : named) parts.add(f + "=" + r.configValue(f));
+            if (fields.size() > named.size()) parts.add("+" + (fields.size() - named.size()) + " more");
             labels.add(parts.isEmpty() ? r.name() : r.name() + " (" + String.join(", ", parts) + ")");
         }
         Set<String> shared = duplicates(labels);

@@ -176,9 +176,9 @@ class FiguresTest {
         // alignment_every: 10 (c) is a's and b's default: not a difference
         assertThat(RunLabels.differingFields(runs)).containsExactly("loss", "data.binary", "model.init_scale");
         assertThat(RunLabels.of(runs)).containsExactly(
-                "q (loss=cross-entropy, model.init_scale=1, data.binary=(absent)) [a]",
-                "q (loss=logistic, model.init_scale=0.1, data.binary=0,1)",
-                "q (loss=cross-entropy, model.init_scale=1, data.binary=(absent)) [c]");
+                "q (loss=cross-entropy, model.init_scale=1, +1 more) [a]",
+                "q (loss=logistic, model.init_scale=0.1, +1 more)",
+                "q (loss=cross-entropy, model.init_scale=1, +1 more) [c]");
     }
 
     @Test void robustAccuracyCurvesAreOnePerCheckpointAgainstEps() throws IOException {
