@@ -6,7 +6,8 @@
 The target is 95% of the normalized margin q_min/rho^L that the first run reaches at its last epoch (issue 15).
 For each run: the first epoch at or above it, the wall seconds, SGD steps (rejected attempts included), attempts and
 rejected attempts up to then, test accuracy there; the final epoch's margin and test accuracy; the smoothed-margin
-decreases; whether the training set stayed separated after separation; and the margin at log10 loss -10, -20, -30.
+decreases to the target and to the end; whether the training set stayed separated after separation; and the
+margin at log10 loss -10, -20, -30.
 Reads metrics.csv and config.yaml only; a bad run directory is one line on stderr and exit 2.
 """
 import csv
@@ -66,7 +67,7 @@ def main():
           f"{target:.4g}.")
     print()
     print("| run | schedule | epoch at target | wall s | SGD steps | attempts | rejected | test acc | final epoch |"
-          " final q_min/ρᴸ | final test acc | γ̃ decreases | separated throughout |")
+          " final q_min/ρᴸ | final test acc | γ̃ decreases (to target / final) | separated throughout |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     hits = []
     for run, rs in zip(runs, data):
@@ -82,8 +83,9 @@ def main():
                       hit["rollbacks"], hit["test_acc"]]
         else:
             cells += ["not reached"] + ["–"] * 5
-        cells += [last["epoch"], f"{num(last, 'normalized_margin'):.4g}", last["test_acc"],
-                  last["smoothed_margin_decreases"], ("yes, from epoch %d" % first) if kept else "no"]
+        decreases = (hit["smoothed_margin_decreases"] if hit else "–") + " / " + last["smoothed_margin_decreases"]
+        cells += [last["epoch"], f"{num(last, 'normalized_margin'):.4g}", last["test_acc"], decreases,
+                  ("yes, from epoch %d" % first) if kept else "no"]
         print("| " + " | ".join(cells) + " |")
     if all(hits):
         w = num(hits[1], "wall_seconds") / num(hits[0], "wall_seconds")

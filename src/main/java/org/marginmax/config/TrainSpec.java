@@ -34,6 +34,6 @@ public record TrainSpec(Integer epochs, Integer batchSize, LearningRateSpec lr, 
         if (statsEvery == null) statsEvery = 1;
         if (statsEvery <= 0) throw new IllegalArgumentException("train.stats_every must be positive, got " + statsEvery);
         if (statsEvery > 1 && lr.lossBased())
-            throw new IllegalArgumentException("train.stats_every must be 1 with the loss-based schedule (it decides every epoch)");
+            throw new IllegalArgumentException("train.stats_every must be 1 with the " + lr.schedule() + " schedule (it decides every epoch)");
     }
 }

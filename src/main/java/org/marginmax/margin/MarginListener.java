@@ -49,7 +49,7 @@ public final class MarginListener extends BaseTrainingListener {
         this.abortEpoch = abortEpoch;
     }
 
-    /** Whether the coming epoch ends with a statistics pass (always, for the loss-based schedule). */
+    /** Whether the coming epoch ends with a statistics pass (always, for the loss-based and predictive schedules). */
     public void measureNextEpoch(boolean measure) {
         this.measureThisEpoch = measure;
         this.latest = null;

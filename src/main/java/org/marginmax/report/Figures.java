@@ -25,18 +25,15 @@ import java.util.function.UnaryOperator;
 public final class Figures {
     /**
      * @param logEpochs log-scaled epoch axis (epoch 0 is then left out)
-     * @param width     width XChart builds the chart at (written figures are laid out at --size by FigurePainter)
-     * @param height    height XChart builds the chart at
+     * @param band      runs differing only in seed drawn as one group with this band ({@code null}: one curve per run)
      */
-    public record Options(boolean logEpochs, int width, int height, Band band) {
-        public Options(boolean logEpochs, int width, int height) { this(logEpochs, width, height, null); }
+    public record Options(boolean logEpochs, Band band) {
+        public static Options defaults() { return new Options(false, null); }
 
-        public static Options defaults() { return new Options(false, 900, 480); }
-
-        public Options withLogEpochs(boolean log) { return new Options(log, width, height, band); }
+        public Options withLogEpochs(boolean log) { return new Options(log, band); }
 
         /** Runs differing only in seed drawn as one group: its mean and a band ({@code null}: one curve per run). */
-        public Options withGroups(Band b) { return new Options(logEpochs, width, height, b); }
+        public Options withGroups(Band b) { return new Options(logEpochs, b); }
     }
 
     /** The band around a group's mean curve: ±1 sample standard deviation, or min to max. */
@@ -165,12 +162,14 @@ public final class Figures {
         boolean oneKind = curves.size() == 1;
         int greyRuns = 0, markedRuns = 0;
         Set<Integer> leftOut = new java.util.HashSet<>();
+        boolean someSeparated = runs.stream().anyMatch(o -> o.has("separated") && firstSeparatedRow(o) >= 0);
         if (options.band() != null) {
             groupCurves(p, curves);
         } else for (int i = 0; i < runs.size(); i++) {
             RunMetrics r = runs.get(i);
             // a margin of a run that never separated is negative throughout: below the range the separated runs set
-            if (curves.stream().anyMatch(Curve::grey) && r.has("separated") && firstSeparatedRow(r) < 0) {
+            // (drawn, all grey, when no run separated)
+            if (someSeparated && curves.stream().anyMatch(Curve::grey) && r.has("separated") && firstSeparatedRow(r) < 0) {
                 neverSeparated.computeIfAbsent(labels.get(i), k -> new ArrayList<>()).add(name);
                 leftOut.add(i);
                 continue;
@@ -539,7 +538,7 @@ public final class Figures {
         }
 
         XYChart chart(boolean markers) {
-            XYChart c = new XYChart(options.width(), options.height()); // FigurePainter sizes it at print size
+            XYChart c = new XYChart(900, 480); // any size: FigurePainter lays it out at print size
             c.setTitle(title);
             c.setXAxisTitle(xLabel);
             c.setYAxisTitle(yLabel);

@@ -126,6 +126,8 @@ public record RunMetrics(Path dir, String name, Map<String, String> config, Map<
                 var e = it.next();
                 flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
             }
+        } else if (node.isFloatingPointNumber()) {
+            out.put(prefix, plain(node.doubleValue())); // init_scale: 1.0 in a run's config.yaml is the default 1
         } else if (node.isValueNode()) {
             out.put(prefix, node.asText());
         } else {

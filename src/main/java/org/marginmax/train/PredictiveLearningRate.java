@@ -6,8 +6,8 @@ package org.marginmax.train;
  *
  * <p><b>Why the authors' rule wastes attempts.</b> It grows lr by α₁ after a kept epoch and shrinks it by α₂ after a
  * rejected one. Where the largest stable frame rate (the edge) falls by e^{-d} per kept epoch, lr follows it only if
- * ln α₁ − r·ln α₂ = −d, with r rejected attempts per kept epoch: r = (ln α₁ + d)/ln α₂ ≈ 2.5 on the quickstart
- * (α₁ = 2^{1/5}, α₂ = 2^{1/10}, d ≈ 0.035), and a rejected attempt costs half an epoch on average.
+ * ln α₁ − r·ln α₂ = −d, with r rejected attempts per kept epoch: r = (ln α₁ + d)/ln α₂ ≈ 2.2 on the quickstart
+ * (α₁ = 2^{1/5}, α₂ = 2^{1/10}, d ≈ 0.016), and a rejected attempt costs about half an epoch.
  *
  * <p><b>Where the edge goes.</b> In the frame, the loss Hessian after separation is ≈ Σₙ (ℓₙ/ℒ) ∇qₙ∇qₙᵀ (plus terms
  * with ∇²qₙ). For an L-homogeneous network Euler's theorem gives ⟨∇qₙ, θ⟩ = L·qₙ, so ‖∇qₙ‖ ≥ L·qₙ/ρ, and on the
@@ -19,7 +19,7 @@ package org.marginmax.train;
  *
  * with k = 2, and c carries what the prediction misses (the slow growth of ρ, the constant): c grows by g after a
  * kept epoch and shrinks by s after a rejected one, with g ≪ α₁, so r = (ln g + d′)/ln s with a residual drift
- * d′ ≈ 0: on the quickstart (g = 2^{1/25}, s = 2^{1/10}) about one rejected attempt in 3 kept epochs. Accepting and
+ * d′ ≈ 0: on the quickstart (g = 2^{1/25}, s = 2^{1/10}) about one rejected attempt in 2.5 kept epochs. Accepting and
  * rejecting is the authors' test (the full training set's loss must not rise), so every kept epoch is as safe as theirs.
  *
  * <p>The schedule's state is one number: lr before the switch, c after it. Whether it has switched follows from the
@@ -53,6 +53,11 @@ public final class PredictiveLearningRate implements LearningRateSchedule {
 
     @Override public double frameLearningRate(double logFrame) {
         q = -logFrame;
+        if (!switched && q >= switchQ) {
+            // a run whose initial loss is already under 10^switchBelow: switched from the start, at the same rate
+            switched = true;
+            value *= Math.pow(q / switchQ, exponent);
+        }
         return rateAt(q);
     }
 

@@ -171,6 +171,11 @@ class FiguresTest {
                 .replace("  batch_size: 100\n", "  batch_size: 100\n  alignment_every: 10\n"));
         List<RunMetrics> runs = List.of(RunMetrics.read(a), RunMetrics.read(b), RunMetrics.read(c));
         assertThat(runs.get(0).configValue("model.init_scale")).isEqualTo("1");
+        // the trainer writes a run's config with doubles as 1.0: an explicit default is not a difference either
+        Path e = SyntheticRuns.run(tmp.resolve("e"), "q", "none", "constant", 5, 1);
+        Files.writeString(e.resolve("config.yaml"), Files.readString(e.resolve("config.yaml"))
+                .replace("  bias: none\n", "  bias: none\n  init_scale: 1.0\n"));
+        assertThat(RunLabels.differingFields(List.of(runs.get(0), RunMetrics.read(e)))).isEmpty();
         assertThat(runs.get(0).configValue("train.alignment_every")).isEqualTo("10");
         assertThat(runs.get(0).configValue("data.binary")).isEqualTo(RunMetrics.ABSENT); // no default: multi-class
         // alignment_every: 10 (c) is a's and b's default: not a difference
@@ -272,6 +277,14 @@ class FiguresTest {
         }
         // the smoothed margin is undefined before separation: only the boundary point would be grey, so none is
         assertThat(set.get("smoothed-margin").seriesNames()).containsExactly("r");
+    }
+
+    @Test void aRunThatHasNotSeparatedYetDrawnAloneKeepsItsMarginFigures() throws IOException {
+        RunMetrics d = RunMetrics.read(SyntheticRuns.run(tmp.resolve("d"), "d", "none", "constant", 30, 1, Integer.MAX_VALUE));
+        Figures.FigureSet set = Figures.build(List.of(d), Figures.Options.defaults());
+        assertThat(set.get("margin").seriesNames()).isNotEmpty();
+        assertThat(set.get("margin-product").seriesNames()).isNotEmpty();
+        assertThat(set.notes()).noneMatch(n -> n.contains("never separated"));
     }
 
     @Test void onlyRunsSeparatedAfterTheirFirstRowGetAGreySegmentNamedOnceInTheLegend() throws IOException {

@@ -63,6 +63,27 @@ class PredictiveLearningRateTest {
         }
     }
 
+    @Test void aRunStartingUnderTheSwitchIsSwitchedFromItsFirstFrameAndResumesSo() {
+        PredictiveLearningRate a = schedule();
+        assertThat(a.frameLearningRate(-6.0)).isCloseTo(0.1, within(1e-15)); // lr0, now as c·(q_s/6)^k
+        PredictiveLearningRate b = schedule();
+        b.restore(a.lr(), -6.0); // the epoch-0 checkpoint
+        for (double f = -6.0; f > -7.0; f -= 0.25) {
+            assertThat(b.frameLearningRate(f)).isEqualTo(a.frameLearningRate(f));
+            assertThat(b.afterEpoch(-0.25)).isEqualTo(a.afterEpoch(-0.25));
+        }
+        assertThat(a.frameLearningRate(-7.0)).isCloseTo(0.1 * G * G * G * G * Math.pow(6.0 / 7.0, K), within(1e-15));
+    }
+
+    @Test void stopsWhenTheRateFallsBelowMinLrAfterTheSwitch() {
+        PredictiveLearningRate s = new PredictiveLearningRate(1e-3, A1, A2, 5e-6, K, G, 10, -2);
+        s.frameLearningRate(-10);
+        assertThat(s.afterEpoch(1)).isEqualTo(REJECT);
+        assertThat(s.afterEpoch(1)).isEqualTo(REJECT);
+        assertThat(s.afterEpoch(1)).isEqualTo(STOP);
+        assertThat(s.stopReason()).contains("predictive learning rate fell");
+    }
+
     @Test void stopsWhenTheRateFallsBelowMinLr() {
         PredictiveLearningRate s = new PredictiveLearningRate(1e-3, A1, 10, 1e-5, K, G, S, -2);
         s.frameLearningRate(-1);
