@@ -53,26 +53,25 @@ public final class PredictiveLearningRate implements LearningRateSchedule {
 
     @Override public double frameLearningRate(double logFrame) {
         q = -logFrame;
-        if (!switched && q >= switchQ) {
-            // a run whose initial loss is already under 10^switchBelow: switched from the start, at the same rate
-            switched = true;
-            value *= Math.pow(q / switchQ, exponent);
-        }
+        if (!switched && q >= switchQ) switchAt(q); // a run whose initial loss is already under 10^switchBelow
         return rateAt(q);
     }
 
     private double rateAt(double q) { return switched ? value * Math.pow(switchQ / q, exponent) : value; }
 
+    /** Switches at frame q keeping the rate: c = lr·(q/q_s)^k, so that c·(q_s/q)^k is the lr of the authors' rule. */
+    private void switchAt(double q) {
+        switched = true;
+        value *= Math.pow(q / switchQ, exponent);
+    }
+
     @Override public Decision afterEpoch(double logFrameLoss) {
         if (logFrameLoss <= 0) {
-            double next = switched ? value * growth : value * alpha1;
-            if (!switched && q - logFrameLoss >= switchQ) {
-                // the first kept epoch under 10^switchBelow: c such that the next epoch runs at the rate α₁ gives
-                switched = true;
-                value = next * Math.pow((q - logFrameLoss) / switchQ, exponent);
-            } else {
-                value = next;
-            }
+            value *= switched ? growth : alpha1;
+            // the first kept epoch under 10^switchBelow switches here, not at the next frame, so that the checkpoint
+            // written after it holds c, as restore() reads it from a frame under the switch
+            double nextQ = q - logFrameLoss;
+            if (!switched && nextQ >= switchQ) switchAt(nextQ);
             return Decision.ACCEPT;
         }
         value /= switched ? shrink : alpha2;
