@@ -6,8 +6,9 @@ package org.marginmax.config;
  * @param epochs     number of accepted epochs to run
  * @param batchSize  minibatch size (authors: 100); each epoch runs N / batchSize full batches
  * @param lr         learning-rate schedule
- * @param statsEvery compute the full-set statistics every k epochs (constant schedule only; loss-based needs
- *                   them every epoch for its go/back decision)
+ * @param statsEvery compute the full-set statistics every k epochs: the constant schedule, and the predictive one
+ *                   after its switch (it judges the epochs between by their mean minibatch loss); the loss-based
+ *                   rule needs them every epoch for its go/back decision
  * @param alignmentEvery the metrics column {@code alignment} = cos(θ, −∇ℒ) every k epochs (default 10, 0 = off;
  *                   kept null at the default, so that configs without the key keep their hashes)
  */
@@ -33,7 +34,8 @@ public record TrainSpec(Integer epochs, Integer batchSize, LearningRateSpec lr, 
         if (lr == null) throw new IllegalArgumentException("train.lr is required (schedule and lr)");
         if (statsEvery == null) statsEvery = 1;
         if (statsEvery <= 0) throw new IllegalArgumentException("train.stats_every must be positive, got " + statsEvery);
-        if (statsEvery > 1 && lr.lossBased())
-            throw new IllegalArgumentException("train.stats_every must be 1 with the " + lr.schedule() + " schedule (it decides every epoch)");
+        if (statsEvery > 1 && lr.lossBased() && !lr.predictive())
+            throw new IllegalArgumentException("train.stats_every must be 1 with the " + lr.schedule()
+                    + " schedule (it judges every epoch by the full training set): use the predictive schedule to thin them");
     }
 }

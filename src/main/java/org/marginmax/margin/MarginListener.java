@@ -24,6 +24,7 @@ public final class MarginListener extends BaseTrainingListener {
     private boolean measureThisEpoch = true;
     private EpochMeasurement latest;
     private double worstBatchLoss;
+    private double batchLossSum;
     private int steps;
 
     public MarginListener(MarginStatistics statistics, INDArray trainFeatures, int[] trainLabels,
@@ -54,6 +55,7 @@ public final class MarginListener extends BaseTrainingListener {
         this.measureThisEpoch = measure;
         this.latest = null;
         this.worstBatchLoss = 0;
+        this.batchLossSum = 0;
         this.steps = 0;
     }
 
@@ -69,6 +71,12 @@ public final class MarginListener extends BaseTrainingListener {
      */
     public int steps() { return steps; }
 
+    /**
+     * The mean of the last epoch's minibatch losses (frame units), each taken at the parameters its step started
+     * from: the training loss along the epoch's trajectory, at no cost beyond the SGD steps themselves.
+     */
+    public double meanBatchLoss() { return batchLossSum / steps; }
+
     /** Whether the last epoch was abandoned: a minibatch loss was NaN or above the bound. */
     public boolean aborted() { return Double.isNaN(worstBatchLoss) || worstBatchLoss > maxBatchLoss; }
 
@@ -81,6 +89,7 @@ public final class MarginListener extends BaseTrainingListener {
         double score = model.score();
         if (Double.isNaN(score) || Double.isNaN(worstBatchLoss)) worstBatchLoss = Double.NaN;
         else worstBatchLoss = Math.max(worstBatchLoss, score);
+        batchLossSum += score;
         if (aborted()) abortEpoch.run();
     }
 

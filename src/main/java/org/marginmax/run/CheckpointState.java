@@ -9,7 +9,9 @@ import java.util.Map;
  * checkpoint.
  *
  * <p>{@code attempts} (epoch attempts so far, accepted and rejected) and {@code sgdSteps} (minibatch SGD steps of all
- * of them) came later: a sidecar written before reads them as null.
+ * of them) came later: a sidecar written before reads them as null. So did {@code batchLogLoss}, the log of the last
+ * kept epoch's mean minibatch loss (what a schedule that judges epochs by their minibatches compares the next one
+ * with); null when unknown, and then the next epoch is judged by the full training set.
  */
 public record CheckpointState(
         int epoch,
@@ -32,13 +34,14 @@ public record CheckpointState(
         Map<String, Object> metrics,
         String created,
         Integer attempts,
-        Long sgdSteps) {
+        Long sgdSteps,
+        Double batchLogLoss) {
 
     /** The same state naming its model zip and that zip's SHA-256 (set once the zip is written). */
     public CheckpointState withModel(String modelFile, String sha256) {
         return new CheckpointState(epoch, scheduleLr, logFrame, rollbacks, separatedSince, lastSmoothed,
                 smoothedDecreases, lossMilestone, reasons, modelFile, sha256, configSha256, dataSha256, seed, gitCommit,
-                backend, parameters, metrics, created, attempts, sgdSteps);
+                backend, parameters, metrics, created, attempts, sgdSteps, batchLogLoss);
     }
 
     /** Whether only the rolling rule asked for this checkpoint (it may be pruned). */

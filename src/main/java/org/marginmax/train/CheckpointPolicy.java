@@ -31,9 +31,16 @@ public final class CheckpointPolicy {
     public int milestone() { return milestone; }
 
     /** Whether this epoch may checkpoint for a rule that needs its statistics (a constant-LR run measures then). */
-    public boolean wantsStatistics(int epoch) {
+    /**
+     * Whether epoch {@code epoch} may be checkpointed, so needs its statistics. {@code estimatedLog10Loss} is the
+     * trainer's estimate of the loss so far (NaN if it has none): with it a log-loss milestone is measured at the first
+     * epoch after the estimate crosses it, without it every epoch is.
+     */
+    public boolean wantsStatistics(int epoch, double estimatedLog10Loss) {
         return spec.epochs().contains(epoch) || (spec.every() != null && epoch % spec.every() == 0)
-                || spec.logLossStep() != null || epoch - lastSavedEpoch >= spec.rollingEpochs();
+                || spec.logLossStep() != null && (Double.isNaN(estimatedLog10Loss)
+                        || Math.floor(-estimatedLog10Loss / spec.logLossStep()) > milestone)
+                || epoch - lastSavedEpoch >= spec.rollingEpochs();
     }
 
     public List<String> reasons(int epoch, double log10Loss, boolean stopping) {

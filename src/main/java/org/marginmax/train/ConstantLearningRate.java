@@ -19,6 +19,8 @@ public final class ConstantLearningRate implements LearningRateSchedule {
         return Decision.STOP;
     }
 
+    @Override public boolean needsFullLoss() { return false; }
+
     @Override public String stopReason() { return stopReason; }
     @Override public double lr() { return lr; }
     @Override public void restore(double lr, double logFrame) { /* constant: nothing to restore */ }

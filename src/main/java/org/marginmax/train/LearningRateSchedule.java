@@ -19,6 +19,16 @@ public interface LearningRateSchedule {
      */
     Decision afterEpoch(double logFrameLoss);
 
+    /** Whether the coming epoch must be judged by the full training set's loss, so needs a statistics pass. */
+    boolean needsFullLoss();
+
+    /**
+     * Whether an epoch without a statistics pass is still judged, by {@link #afterEpoch} on the change of its mean
+     * minibatch loss since the last kept epoch (the predictive schedule with {@code train.stats_every} > 1); otherwise
+     * such an epoch is kept as it is (the constant schedule).
+     */
+    default boolean judgesUnmeasuredEpochs() { return false; }
+
     /** Why the last {@link Decision#STOP} stopped the run. */
     String stopReason();
 

@@ -36,6 +36,8 @@ public final class LossBasedLearningRate implements LearningRateSchedule {
         return Decision.REJECT;
     }
 
+    @Override public boolean needsFullLoss() { return true; }
+
     @Override public String stopReason() { return stopReason; }
     @Override public double lr() { return lr; }
     @Override public void restore(double lr, double logFrame) { this.lr = lr; }

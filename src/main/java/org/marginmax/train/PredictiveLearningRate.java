@@ -84,6 +84,11 @@ public final class PredictiveLearningRate implements LearningRateSchedule {
         return Decision.REJECT;
     }
 
+    /** The authors' rule before the switch judges every epoch by the full training set, as theirs does. */
+    @Override public boolean needsFullLoss() { return !switched; }
+
+    @Override public boolean judgesUnmeasuredEpochs() { return true; }
+
     @Override public String stopReason() { return stopReason; }
 
     /** lr before the switch, the coefficient c after it. */

@@ -11,7 +11,10 @@ final class Rejections {
         BATCH_LOSS_NAN("batch-loss-nan", "batch loss NaN"),
         BATCH_LOSS_HIGH("batch-loss-high", "batch loss > max_loss"),
         LOSS_NAN("loss-nan", "loss NaN"),
-        LOSS_ROSE("loss-rose", "loss rose");
+        LOSS_ROSE("loss-rose", "loss rose"),
+        BATCH_MEAN_ROSE("batch-mean-rose", "mean batch loss rose"),
+        /** Not an attempt: the run went back to the last verified epoch, whose number is the detail. */
+        BACK_TO_VERIFIED("back-to-verified", "back to the last verified epoch");
 
         final String token;
         final String words;

@@ -65,19 +65,33 @@ public final class Trainer {
     private record Session(MultiLayerNetwork net, FramedLoss loss, LearningRateSchedule schedule,
                            NetworkStructure structure, MarginListener listener, MarginTracker tracker,
                            EpochBatchIterator batches, CheckpointPolicy policy, INDArray accepted, ObjectNode provenance,
-                           MetricsLog metrics, RollbackLog rollbackLog, long startNanos) {}
+                           MetricsLog metrics, RollbackLog rollbackLog, long startNanos, VerifiedEpoch verified) {}
 
     /** One pass over the data at one learning rate, before the schedule has judged it. */
-    private record Attempt(int epoch, int attempt, double frameLr, double logFrame, EpochMeasurement measurement,
-                           boolean aborted, double worstBatchLoss, double trainSeconds) {
+    private record Attempt(int epoch, int attempt, double frameLr, double logFrame, double referenceLogLoss,
+                           EpochMeasurement measurement, boolean aborted, int steps, double worstBatchLoss,
+                           double batchLogLoss, double previousBatchLogLoss, double trainSeconds) {
         boolean unmeasured() { return measurement == null && !aborted; }
 
-        /** log(frame loss) on the full training set; +inf when a minibatch abandoned the epoch. */
-        double logFrameLoss() { return aborted ? Double.POSITIVE_INFINITY : measurement.train().logMeanLoss() - logFrame; }
+        /** Abandoned at its first minibatch, whose loss is taken before the step: the starting parameters are broken. */
+        boolean brokenStart() { return aborted && steps == 1; }
+
+        /**
+         * The change of the full training set's log loss since the reference (the last kept epoch's, or the last
+         * verified epoch's when the epochs between were judged by their minibatches); for an epoch without a
+         * statistics pass, the change of the log mean minibatch loss since the last kept epoch; +inf when a minibatch
+         * abandoned the epoch.
+         */
+        double logFrameLoss() {
+            if (aborted) return Double.POSITIVE_INFINITY;
+            return measurement == null ? batchLogLoss - previousBatchLogLoss
+                    : measurement.train().logMeanLoss() - referenceLogLoss;
+        }
 
         Cause cause() {
             if (aborted) return Double.isNaN(worstBatchLoss) ? Cause.BATCH_LOSS_NAN : Cause.BATCH_LOSS_HIGH;
-            return Double.isNaN(logFrameLoss()) ? Cause.LOSS_NAN : Cause.LOSS_ROSE;
+            if (Double.isNaN(logFrameLoss())) return Cause.LOSS_NAN;
+            return measurement == null ? Cause.BATCH_MEAN_ROSE : Cause.LOSS_ROSE;
         }
 
         double causeDetail() { return aborted ? worstBatchLoss : logFrameLoss(); }
@@ -122,6 +136,7 @@ public final class Trainer {
         Session s = open(start);
         try (MetricsLog metrics = s.metrics(); RollbackLog rollbacks = s.rollbackLog()) {
             TrainingState state = start == null ? begin(s) : resume(s, start.state());
+            if (s.verified() != null) s.verified().keep(s.accepted(), state, s.schedule());
             StopSignal.install();
             while (state.running(cfg.train().epochs())) {
                 if (!attemptUntilAccepted(s, state)) break;
@@ -153,7 +168,8 @@ public final class Trainer {
         if (start == null) writeRunHeader(structure, provenance);
         return new Session(net, loss, schedule, structure, listener, tracker, batches,
                 new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs()), net.params().dup(), provenance,
-                new MetricsLog(run.path(), tracker.columns()), RollbackLog.open(run.path()), System.nanoTime());
+                new MetricsLog(run.path(), tracker.columns()), RollbackLog.open(run.path()), System.nanoTime(),
+                schedule.judgesUnmeasuredEpochs() && cfg.train().statsEvery() > 1 ? new VerifiedEpoch(net.params()) : null);
     }
 
     private EpochBatchIterator batches() {
@@ -205,12 +221,15 @@ public final class Trainer {
      */
     private boolean attemptUntilAccepted(Session s, TrainingState state) {
         int next = state.epoch + 1;
-        boolean measure = cfg.train().lr().lossBased() || next % cfg.train().statsEvery() == 0
-                || next == cfg.train().epochs() || s.policy().wantsStatistics(next);
+        boolean judgesByBatches = s.schedule().judgesUnmeasuredEpochs();
+        boolean measure = s.schedule().needsFullLoss() || judgesByBatches && Double.isNaN(state.batchLogLoss)
+                || next % cfg.train().statsEvery() == 0 || next == cfg.train().epochs()
+                || s.policy().wantsStatistics(next, judgesByBatches ? state.logFrame / Math.log(10) : Double.NaN);
         Rejections rejected = new Rejections();
         for (int attempt = 0; ; attempt++) {
             Attempt a = attempt(s, state, next, attempt, measure);
-            Decision decision = a.unmeasured() ? Decision.ACCEPT : s.schedule().afterEpoch(a.logFrameLoss());
+            Decision decision = a.unmeasured() && !judgesByBatches ? Decision.ACCEPT
+                    : s.schedule().afterEpoch(a.logFrameLoss());
             if (decision == Decision.ACCEPT) {
                 accept(s, state, a, rejected);
                 return true;
@@ -222,7 +241,31 @@ public final class Trainer {
                 return false;
             }
             reject(s, state, a, rejected);
+            if ((a.brokenStart() || a.measurement() != null) && s.verified() != null && s.verified().behind(state))
+                return backToVerified(s, state, a);
         }
+    }
+
+    /**
+     * The epochs since the last verified one are undone: the full training loss rose over them, or their last steps
+     * broke the parameters, without their minibatch losses showing it. The schedule rejects the verified epoch's
+     * successor, so it continues from there with a smaller rate (smaller again at each return).
+     */
+    private boolean backToVerified(Session s, TrainingState state, Attempt a) {
+        s.verified().restore(s.net().params(), s.accepted(), state, s.schedule(), false);
+        double lr = s.schedule().frameLearningRate(state.logFrame);
+        Decision d = s.schedule().afterEpoch(Double.POSITIVE_INFINITY);
+        s.rollbackLog().append(a.epoch(), a.attempt(), Cause.BACK_TO_VERIFIED.token, state.epoch, lr,
+                s.schedule().frameLearningRate(state.logFrame));
+        LOG.warn("epoch {}: {} ({}) over the epochs judged by their minibatches: back to epoch {}, the last whose full "
+                + "training loss was checked", a.epoch(), a.brokenStart() ? "first batch loss > max_loss" : a.cause().words,
+                a.causeDetail(), state.epoch);
+        if (d == Decision.STOP) {
+            state.stopReason = s.schedule().stopReason() + " (back at epoch " + state.epoch + ")";
+            return false;
+        }
+        s.verified().keep(s.accepted(), state, s.schedule()); // its smaller rate, and the attempts spent, stay
+        return true;
     }
 
     private Attempt attempt(Session s, TrainingState state, int epoch, int attempt, boolean measure) {
@@ -236,8 +279,11 @@ public final class Trainer {
         state.attempted(s.listener().steps());
         EpochMeasurement m = s.listener().latest();
         double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
-        return new Attempt(epoch, attempt, frameLr, state.logFrame, m, s.listener().aborted(),
-                s.listener().worstBatchLoss(), trainSeconds);
+        double reference = s.verified() != null ? s.verified().logLoss() : state.logFrame;
+        return new Attempt(epoch, attempt, frameLr, state.logFrame, reference, m, s.listener().aborted(),
+                s.listener().steps(),
+                s.listener().worstBatchLoss(), state.logFrame + Math.log(s.listener().meanBatchLoss()),
+                state.batchLogLoss, trainSeconds);
     }
 
     private void reject(Session s, TrainingState state, Attempt a, Rejections rejected) {
@@ -249,13 +295,22 @@ public final class Trainer {
                 a.attempt(), a.cause().words, a.causeDetail(), a.frameLr(), s.schedule().lr(), state.rollbacks);
     }
 
-    /** Keeps the attempt's parameters; a measured epoch moves the frame to its loss and writes its metrics row. */
+    /**
+     * Keeps the attempt's parameters; a measured epoch moves the frame to its loss and writes its metrics row. Between
+     * statistics passes the frame of a schedule that judges by minibatches follows their mean loss; the constant
+     * schedule's stays.
+     */
     private void accept(Session s, TrainingState state, Attempt a, Rejections rejected) {
         s.accepted().assign(s.net().params());
         state.epoch = a.epoch();
-        if (a.unmeasured()) return; // constant schedule between measured epochs: no row
+        state.batchLogLoss = a.batchLogLoss();
+        if (a.unmeasured()) {
+            if (s.schedule().judgesUnmeasuredEpochs()) state.logFrame += a.logFrameLoss();
+            return; // no row
+        }
         state.logFrame = a.measurement().train().logMeanLoss();
         record(s, state, a.measurement(), a.frameLr(), a.logFrame(), a.trainSeconds(), rejected.summary());
+        if (s.verified() != null) s.verified().keep(s.accepted(), state, s.schedule());
     }
 
     private void record(Session s, TrainingState state, EpochMeasurement m, double frameLr, double logFrame,
@@ -268,10 +323,15 @@ public final class Trainer {
 
     /**
      * Checkpoints when the policy asks. A stop signal after an epoch the constant schedule did not measure measures
-     * it first, so the stop checkpoint has its statistics row.
+     * it first, so the stop checkpoint has its statistics row; after epochs the predictive schedule judged by their
+     * minibatches, the stop checkpoint is of the last verified epoch, whose row is the last one written.
      */
     private void checkpointIfDue(Session s, TrainingState state) {
         boolean measured = s.listener().latest() != null;
+        if (!measured && state.interrupted && s.verified() != null) {
+            if (s.verified().behind(state)) s.verified().restore(s.net().params(), s.accepted(), state, s.schedule(), true);
+            measured = true;
+        }
         if (!measured && !state.interrupted) return;
         if (!measured) {
             // the stop row must not move the tracker's cross-epoch state: the resumed run continues as if unmeasured
@@ -293,7 +353,7 @@ public final class Trainer {
                 t.separatedSince(), t.lastSmoothed(), t.smoothedDecreases(), s.policy().milestone(),
                 new ArrayList<>(reasons), null, null, configSha, data.sha256(), cfg.seed(), Provenance.gitCommit(),
                 Provenance.backendName(), s.structure().totalParams(), state.lastRow, Instant.now().toString(),
-                state.attempts, state.sgdSteps);
+                state.attempts, state.sgdSteps, Double.isNaN(state.batchLogLoss) ? null : state.batchLogLoss);
         Checkpoints.save(run.path(), s.net(), st, s.provenance());
         s.policy().saved(state.epoch);
         Checkpoints.prune(run.path(), cfg.checkpoints().keepLast());
@@ -301,6 +361,8 @@ public final class Trainer {
 
     private Result finish(Session s, TrainingState state) {
         progress.finish();
+        if (s.verified() != null && s.verified().behind(state)) // stopped by the schedule after unverified epochs
+            s.verified().restore(s.net().params(), s.accepted(), state, s.schedule(), false);
         s.net().params().assign(s.accepted());
         if (!state.interrupted) {
             ObjectNode prov = s.provenance().deepCopy();

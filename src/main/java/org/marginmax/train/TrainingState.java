@@ -17,6 +17,11 @@ final class TrainingState {
     int attempts;
     /** Minibatch SGD steps so far, those of rejected attempts included; null when unknown. */
     Long sgdSteps;
+    /**
+     * log of the last kept epoch's mean minibatch loss (absolute, not in the frame); NaN when unknown (before the first
+     * epoch, or resumed from a checkpoint that did not keep it).
+     */
+    double batchLogLoss = Double.NaN;
     Map<String, Object> lastRow;
     /** Wall seconds of the run before this process started (a resumed run continues its clock). */
     double wallOffset;
@@ -41,6 +46,7 @@ final class TrainingState {
         // (empty cells) for the rest of the run rather than a wrong number.
         s.attempts = st.attempts() != null ? st.attempts() : st.epoch() + st.rollbacks();
         s.sgdSteps = st.sgdSteps();
+        s.batchLogLoss = st.batchLogLoss() != null ? st.batchLogLoss() : Double.NaN;
         s.lastRow = st.metrics();
         s.wallOffset = st.metrics().get("wall_seconds") instanceof Number n ? n.doubleValue() : 0;
         return s;

@@ -93,6 +93,18 @@ class ConfigLoaderTest {
                 .hasMessageContaining("train.epochs is required");
     }
 
+    @Test void statisticsCanBeThinnedOnlyWhereTheScheduleNeedsNoFullLossEveryEpoch() throws IOException {
+        Path f = write(VALID);
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of("train.stats_every=5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("train.stats_every must be 1 with the loss-based schedule")
+                .hasMessageContaining("predictive");
+        assertThat(ConfigLoader.load(f, List.of("train.lr.schedule=predictive", "train.stats_every=5")).train()
+                .statsEvery()).isEqualTo(5);
+        assertThat(ConfigLoader.load(f, List.of("train.lr.schedule=constant", "train.stats_every=5")).train()
+                .statsEvery()).isEqualTo(5);
+    }
+
     @Test void binaryLossNeedsBinaryTask() throws IOException {
         Path f = write(VALID.replace("loss: cross-entropy", "loss: logistic"));
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
