@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import math
+import datetime
 import os
 import re
 import shutil
@@ -247,7 +248,15 @@ def t_bench(R):
         extra.append(f"peak resident memory of the bench process {b['peak_rss_mb']:.0f} MB")
     if b.get("gemm_gflops") is not None:
         extra.append(f"GEMM ceiling {b['gemm_gflops']:.0f} GFLOP/s")
-    lines = [f"*`bench --json` ({os.path.relpath(path, OUT)}), at commit `{HEAD}`; machine: {machine}"
+    # the bench's own commit and time; machine.txt is rewritten by every reproduce.sh invocation, so only its
+    # hardware lines describe the bench, and a bench.json from before it recorded them says so
+    if b.get("git_commit"):
+        made = f"made at commit `{b['git_commit'][:7]}` on {b.get('created', '?')}"
+    else:
+        made = ("made before bench.json recorded its commit, file dated "
+                + datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    machine = "; ".join(l for l in machine.split("; ") if not l.startswith(("date:", "commit:")))
+    lines = [f"*`bench --json` ({os.path.relpath(path, OUT)}), {made}; machine: {machine}"
              + ("; " + ", ".join(extra) if extra else "") + ".*", ""]
     return lines + table(["model", "epoch (median)", "statistics pass (train + test)", "PGD-L∞ 100 steps"], rows,
                          ["---", "---:", "---:", "---:"])

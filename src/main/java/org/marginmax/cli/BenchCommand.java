@@ -75,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
             o.put("classifier", info.nativeClassifier());
             o.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
             peakResidentMb().ifPresent(mb -> o.put("peak_rss_mb", mb));
+            o.put("git_commit", org.marginmax.run.Provenance.gitCommit());
+            o.put("backend", org.marginmax.run.Provenance.backendName());
+            o.put("created", java.time.Instant.now().toString());
             System.out.println(o.toPrettyString());
         } else {
             System.out.printf(Locale.ROOT, "%-22s %10s %10s %12s %9s %14s%n", "model", "epoch_s", "stats_s", "stats/epoch",

@@ -93,6 +93,10 @@ class CliTest {
         assertThat(j.path("train_examples").asInt()).isEqualTo(8000);
         assertThat(j.path("mlp_epochs_s")).hasSize(2);
         assertThat(j.path("mlp_warmup_epochs_s")).hasSize(1);
+        // what made it (results-tables.py captions the bench with these, not with the reproduction's commit)
+        assertThat(j.path("git_commit").asText()).isEqualTo(org.marginmax.run.Provenance.gitCommit());
+        assertThat(j.path("backend").asText()).isNotBlank();
+        assertThat(java.time.Instant.parse(j.path("created").asText())).isBefore(java.time.Instant.now().plusSeconds(1));
     }
 
     @Test void cudaProfileOnTheCpuBackendIsAClearError() {
