@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * {@code rollbacks.csv}: one row per rejected epoch attempt (epoch, attempt, cause, detail, the frame learning rate
  * tried and the one the schedule moves to), appended and flushed at once. The console shows only a per-epoch
- * count; this file keeps every rejection.
+ * count; this file keeps every rejection. A {@code back-to-verified} row is not an attempt: the predictive schedule
+ * with thinned statistics went back from that epoch to the one in its detail (docs/SCHEDULES.md); so epochs can fall
+ * from one row to the next, but never below the run's last checkpoint, which is of a verified epoch.
  */
 public final class RollbackLog implements Closeable {
     public static final String CSV = "rollbacks.csv";
