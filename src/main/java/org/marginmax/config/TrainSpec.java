@@ -34,7 +34,7 @@ public record TrainSpec(Integer epochs, Integer batchSize, LearningRateSpec lr, 
         if (lr == null) throw new IllegalArgumentException("train.lr is required (schedule and lr)");
         if (statsEvery == null) statsEvery = 1;
         if (statsEvery <= 0) throw new IllegalArgumentException("train.stats_every must be positive, got " + statsEvery);
-        if (statsEvery > 1 && lr.lossBased() && !lr.predictive())
+        if (statsEvery > 1 && lr.schedule().equals(LearningRateSpec.LOSS_BASED))
             throw new IllegalArgumentException("train.stats_every must be 1 with the " + lr.schedule()
                     + " schedule (it judges every epoch by the full training set): use the predictive schedule to thin them");
     }

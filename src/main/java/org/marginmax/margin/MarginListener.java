@@ -50,7 +50,10 @@ public final class MarginListener extends BaseTrainingListener {
         this.abortEpoch = abortEpoch;
     }
 
-    /** Whether the coming epoch ends with a statistics pass (always, for the loss-based and predictive schedules). */
+    /**
+     * Whether the coming epoch ends with a statistics pass (always for the loss-based schedule, and for the predictive
+     * one before its switch or with {@code train.stats_every} 1).
+     */
     public void measureNextEpoch(boolean measure) {
         this.measureThisEpoch = measure;
         this.latest = null;

@@ -221,7 +221,7 @@ public final class Trainer {
      */
     private boolean attemptUntilAccepted(Session s, TrainingState state) {
         int next = state.epoch + 1;
-        boolean judgesByBatches = s.schedule().judgesUnmeasuredEpochs();
+        boolean judgesByBatches = s.verified() != null; // statistics thinned: the epochs between judged by minibatches
         boolean measure = s.schedule().needsFullLoss() || judgesByBatches && Double.isNaN(state.batchLogLoss)
                 || next % cfg.train().statsEvery() == 0 || next == cfg.train().epochs()
                 || s.policy().wantsStatistics(next, judgesByBatches ? state.logFrame / Math.log(10) : Double.NaN);
@@ -305,7 +305,7 @@ public final class Trainer {
         state.epoch = a.epoch();
         state.batchLogLoss = a.batchLogLoss();
         if (a.unmeasured()) {
-            if (s.schedule().judgesUnmeasuredEpochs()) state.logFrame += a.logFrameLoss();
+            if (s.verified() != null) state.logFrame += a.logFrameLoss();
             return; // no row
         }
         state.logFrame = a.measurement().train().logMeanLoss();
