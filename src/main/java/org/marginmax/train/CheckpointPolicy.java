@@ -12,13 +12,21 @@ import java.util.List;
 public final class CheckpointPolicy {
     private final CheckpointSpec spec;
     private final int epochs;
+    private final int statsEvery;
     private int lastSavedEpoch = -1;
     private long lastSavedNanos = System.nanoTime();
     private int milestone;
 
-    public CheckpointPolicy(CheckpointSpec spec, int epochs) {
+    /**
+     * {@code statsEvery}: the run's statistics grid ({@code train.stats_every}; 1 when every epoch is measured). A
+     * rolling checkpoint falls due on that grid, whose epochs are measured anyway, rather than forcing a statistics
+     * pass of its own between them.
+     */
+    public CheckpointPolicy(CheckpointSpec spec, int epochs, int statsEvery) {
+        if (statsEvery < 1) throw new IllegalArgumentException("statsEvery must be >= 1, got " + statsEvery);
         this.spec = spec;
         this.epochs = epochs;
+        this.statsEvery = statsEvery;
     }
 
     public void restore(int lastSavedEpoch, int milestone) {
@@ -30,7 +38,6 @@ public final class CheckpointPolicy {
     /** The number of milestone steps the loss has passed (log10 loss <= -milestone * step). */
     public int milestone() { return milestone; }
 
-    /** Whether this epoch may checkpoint for a rule that needs its statistics (a constant-LR run measures then). */
     /**
      * Whether epoch {@code epoch} may be checkpointed, so needs its statistics. {@code estimatedLog10Loss} is the
      * trainer's estimate of the loss so far (NaN if it has none): with it a log-loss milestone is measured at the first
@@ -40,7 +47,7 @@ public final class CheckpointPolicy {
         return spec.epochs().contains(epoch) || (spec.every() != null && epoch % spec.every() == 0)
                 || spec.logLossStep() != null && (Double.isNaN(estimatedLog10Loss)
                         || Math.floor(-estimatedLog10Loss / spec.logLossStep()) > milestone)
-                || epoch - lastSavedEpoch >= spec.rollingEpochs();
+                || epoch % statsEvery == 0 && epoch - lastSavedEpoch >= spec.rollingEpochs();
     }
 
     public List<String> reasons(int epoch, double log10Loss, boolean stopping) {

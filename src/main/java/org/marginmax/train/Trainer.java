@@ -167,7 +167,7 @@ public final class Trainer {
         ObjectNode provenance = provenance(structure);
         if (start == null) writeRunHeader(structure, provenance);
         return new Session(net, loss, schedule, structure, listener, tracker, batches,
-                new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs()), net.params().dup(), provenance,
+                new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs(), cfg.train().statsEvery()), net.params().dup(), provenance,
                 new MetricsLog(run.path(), tracker.columns()), RollbackLog.open(run.path()), System.nanoTime(),
                 schedule.judgesUnmeasuredEpochs() && cfg.train().statsEvery() > 1 ? new VerifiedEpoch(net.params()) : null);
     }
