@@ -5,10 +5,12 @@ import org.marginmax.backend.BackendInfo;
 import org.marginmax.backend.OneDnn;
 import org.marginmax.bench.Benchmark;
 import org.marginmax.io.Json;
+import org.marginmax.run.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -75,9 +77,9 @@ final class BenchCommand implements Callable<Integer> {
             o.put("classifier", info.nativeClassifier());
             o.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
             peakResidentMb().ifPresent(mb -> o.put("peak_rss_mb", mb));
-            o.put("git_commit", org.marginmax.run.Provenance.gitCommit());
-            o.put("backend", org.marginmax.run.Provenance.backendName());
-            o.put("created", java.time.Instant.now().toString());
+            o.put("git_commit", Provenance.gitCommit());
+            o.put("backend", Provenance.backendName());
+            o.put("created", Instant.now().toString());
             System.out.println(o.toPrettyString());
         } else {
             System.out.printf(Locale.ROOT, "%-22s %10s %10s %12s %9s %14s%n", "model", "epoch_s", "stats_s", "stats/epoch",

@@ -167,8 +167,9 @@ public final class Trainer {
         ObjectNode provenance = provenance(structure);
         if (start == null) writeRunHeader(structure, provenance);
         return new Session(net, loss, schedule, structure, listener, tracker, batches,
-                new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs(), cfg.train().statsEvery()), net.params().dup(), provenance,
-                new MetricsLog(run.path(), tracker.columns()), RollbackLog.open(run.path()), System.nanoTime(),
+                new CheckpointPolicy(cfg.checkpoints(), cfg.train().epochs(), cfg.train().statsEvery()),
+                net.params().dup(), provenance, new MetricsLog(run.path(), tracker.columns()),
+                RollbackLog.open(run.path()), System.nanoTime(),
                 schedule.judgesUnmeasuredEpochs() && cfg.train().statsEvery() > 1 ? new VerifiedEpoch(net.params()) : null);
     }
 
@@ -281,9 +282,8 @@ public final class Trainer {
         double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
         double reference = s.verified() != null ? s.verified().logLoss() : state.logFrame;
         return new Attempt(epoch, attempt, frameLr, state.logFrame, reference, m, s.listener().aborted(),
-                s.listener().steps(),
-                s.listener().worstBatchLoss(), state.logFrame + Math.log(s.listener().meanBatchLoss()),
-                state.batchLogLoss, trainSeconds);
+                s.listener().steps(), s.listener().worstBatchLoss(),
+                state.logFrame + Math.log(s.listener().meanBatchLoss()), state.batchLogLoss, trainSeconds);
     }
 
     private void reject(Session s, TrainingState state, Attempt a, Rejections rejected) {
