@@ -43,6 +43,7 @@ public final class StrictYaml {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // 2.5 for a whole number is an error, not 2
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
@@ -108,7 +109,7 @@ public final class StrictYaml {
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
-            throw rules.error().apply(withSet + ": " + describe(e, null).replaceFirst("^\\d*: ?", ""));
+            throw rules.error().apply(withSet + ": " + describe(e, null).replaceFirst("^(\\d+:)?\\s*", ""));
         } catch (IllegalArgumentException e) {
             throw rules.error().apply(withSet + ": " + e.getMessage());
         }

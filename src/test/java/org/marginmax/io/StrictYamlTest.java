@@ -51,6 +51,17 @@ class StrictYamlTest {
                 .hasMessageContaining("--set limit: expected key.path=value");
     }
 
+    @Test void aFractionIsNotAWholeNumber() {
+        // Jackson would truncate 2.5 to 2 by default: a typo such as stats_every: 2.5 must not run as 2
+        assertThatThrownBy(() -> StrictYaml.bind("f.yaml", "name: a\ninner:\n  step_count: 2.5\n", Spec.class, LOOSE))
+                .isInstanceOf(SpecError.class).hasMessageStartingWith("f.yaml:3: key 'inner.step_count': expected a whole number");
+        assertThatThrownBy(() -> StrictYaml.bind("f.yaml", "name: a\n", List.of("limit=100.5"), Spec.class, LOOSE))
+                .isInstanceOf(SpecError.class)
+                .hasMessageStartingWith("f.yaml with --set limit=100.5: key 'limit': expected a whole number");
+        assertThat(StrictYaml.bind("f.yaml", "name: a\nlimit: 3\n", List.of("inner.values=[1, 2.5]"), Spec.class, LOOSE))
+                .isEqualTo(new Spec("a", new Inner(null, List.of(1.0, 2.5)), 3));
+    }
+
     @Test void everyKeyRequiredWhenTheRulesSaySo() {
         String text = "name: a\ninner:\n  step_count: 3\nlimit: 1\n";
         assertThat(StrictYaml.bind("f.yaml", text, Spec.class, LOOSE).inner().values()).isNull();
