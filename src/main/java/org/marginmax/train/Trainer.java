@@ -231,13 +231,20 @@ public final class Trainer {
     }
 
     /**
-     * {@code train.skip_settled}: after a kept statistics pass, the SGD steps until the next one leave out the examples
-     * that together carry at most that share of the training loss ({@link SettledExamples}).
+     * {@code train.skip_settled}: after a kept statistics pass that finds the training set separated, the SGD steps until
+     * the next one leave out the examples that together carry at most that share of the training loss
+     * ({@link SettledExamples}). Before separation every example trains: the loss is not yet carried by the smallest
+     * margins, and an epoch moves it so far that left-out examples can hold 1e-4 of it at the next pass.
      */
     private void settle(Session s, TrainingState state, EpochMeasurement m) {
         double share = cfg.train().settledShare();
         if (share == 0) return;
-        BitSet active = SettledExamples.active(m.train().logLosses(), share);
+        BitSet active = m.train().qMin() > 0 ? SettledExamples.active(m.train().logLosses(), share) : null;
+        if (active == null) {
+            state.active = null;
+            s.batches().setActive(null);
+            return;
+        }
         state.active = active.cardinality() == data.train().size() ? null : active;
         s.batches().setActive(state.active);
     }

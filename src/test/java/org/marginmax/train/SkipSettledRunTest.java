@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same metrics as the run that went on; a run without the key leaves both columns empty.
  */
 class SkipSettledRunTest {
-    static final int EPOCHS = 16, TRAIN = 1000;
+    static final int EPOCHS = 30, TRAIN = 400;
     static final double SHARE = 5.9e-8;
 
     @TempDir Path dir;
@@ -32,12 +32,17 @@ class SkipSettledRunTest {
                 .run().completed()).isTrue();
         List<Map<String, String>> rows = RunFixtures.rows(whole);
         assertThat(rows.get(0).get("active_examples")).as("epoch 0 trained nothing").isEmpty();
-        int firstReduced = -1;
-        for (Map<String, String> r : rows.subList(1, rows.size())) {
+        int firstReduced = -1, chosenAt = -1;
+        for (int i = 1; i < rows.size(); i++) {
+            Map<String, String> r = rows.get(i);
             int active = Integer.parseInt(r.get("active_examples"));
             assertThat(active).isBetween(1, TRAIN);
             if (active < TRAIN) {
-                if (firstReduced < 0) firstReduced = Integer.parseInt(r.get("epoch"));
+                if (firstReduced < 0) {
+                    firstReduced = Integer.parseInt(r.get("epoch"));
+                    chosenAt = Integer.parseInt(rows.get(i - 1).get("epoch"));
+                    assertThat(rows.get(i - 1).get("separated")).as("sets are chosen once separated").isEqualTo("true");
+                }
                 assertThat(Double.parseDouble(r.get("log10_skipped_share"))).as("epoch " + r.get("epoch"))
                         .isLessThan(-4); // drifts past the share while the loss falls fast (docs/SCHEDULES.md)
             } else {
@@ -46,7 +51,7 @@ class SkipSettledRunTest {
         }
         assertThat(firstReduced).as("some examples settled before the last epoch").isBetween(2, EPOCHS - 2);
 
-        int stopAt = firstReduced - 1; // the set chosen at this epoch's pass trained the next one: it must come back
+        int stopAt = chosenAt; // the set chosen at this row's pass trained the epochs up to the next row: it must come back
         Checkpoints.Entry cp = Checkpoints.list(whole, new ArrayList<>()).stream()
                 .filter(c -> c.info().epoch() == stopAt).findFirst().orElseThrow();
         assertThat(cp.info().activeExamples()).as("the checkpoint keeps the set").isNotNull();
@@ -64,7 +69,8 @@ class SkipSettledRunTest {
     }
 
     private ExperimentConfig config(String... sets) throws Exception {
-        List<String> all = new ArrayList<>(List.of("checkpoints.keep_last=100", "train.lr.lr=1"));
+        List<String> all = new ArrayList<>(List.of("checkpoints.keep_last=100", "train.lr.schedule=predictive",
+                "train.lr.lr=1", "train.lr.switch_below=-0.5", "train.stats_every=3"));
         all.addAll(List.of(sets));
         return ConfigLoader.load(RunFixtures.writeConfig(dir, EPOCHS, TRAIN), all);
     }
