@@ -222,8 +222,9 @@ public final class Trainer {
             try {
                 state.active = SettledExamples.decode(st.activeExamples(), data.train().size());
             } catch (IllegalArgumentException e) {
-                throw new UserInputException(run.path() + ": the checkpoint of epoch " + st.epoch() + " has a broken"
-                        + " active_examples (" + e.getMessage() + "): resume from an earlier checkpoint");
+                Path sidecar = Checkpoints.stateFile(run.path(), st.epoch());
+                throw new UserInputException(sidecar + ": its active_examples is broken (" + e.getMessage() + "): move it"
+                        + " and its .zip out of checkpoints/ to resume from the checkpoint before it");
             }
             s.batches().setActive(state.active);
         }
