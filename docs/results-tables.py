@@ -12,6 +12,9 @@ figure is copied from OUT/figures/GROUP/FIGURE.{png,pdf,csv} to docs/figures/GRO
 the same. Standard library only (python3 >= 3.8).
 
     python3 docs/results-tables.py --out outputs/reproduce --results docs/RESULTS.md --figures docs/figures
+
+With --only NAMES (comma-separated table names and figure groups, e.g. `--only schedules`), only those blocks are
+rewritten and only their runs are read, so one section can be regenerated without every stage's runs.
 """
 import argparse
 import csv
@@ -288,6 +291,19 @@ def t_kkt(path):
     return make
 
 
+class RunsByName(dict):
+    """The runs under OUT/runs by name, each read the first time a block asks for it."""
+
+    def __init__(self, runs_dir):
+        super().__init__()
+        self.runs_dir = runs_dir
+
+    def __missing__(self, name):
+        run = Run(os.path.join(self.runs_dir, name))
+        self[name] = run
+        return run
+
+
 def t_schedules(R):
     path = os.path.join(OUT, "schedules", "compare.md")
     if not os.path.isfile(path):
@@ -331,24 +347,27 @@ def main():
     ap.add_argument("--out", default="outputs/reproduce")
     ap.add_argument("--results", default="docs/RESULTS.md")
     ap.add_argument("--figures", default="docs/figures")
+    ap.add_argument("--only", default=None, help="comma-separated table names and figure groups to rewrite")
     a = ap.parse_args()
+    only = set(a.only.split(",")) if a.only else None
     OUT, RESULTS = a.out, a.results
     HEAD = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
     if subprocess.run(["git", "status", "--porcelain", "--", "src", "pom.xml"], capture_output=True, text=True).stdout.strip():
         HEAD += "+dirty"
 
     runs_dir, kkt_dir = os.path.join(OUT, "runs"), os.path.join(OUT, "kkt")
-    R = {}
-    for name in ["repro-mlp-nobias-lossbased", "repro-mlp-bias-lossbased", "repro-mlp-nobias-const",
-                 "repro-cnn-nobias-lossbased", "repro-binary-logistic-deep"]:
-        R[name] = Run(os.path.join(runs_dir, name))
+    R = RunsByName(runs_dir)  # read when a block asks for them
     groups = {"mlp": ["repro-mlp-nobias-lossbased", "repro-mlp-bias-lossbased", "repro-mlp-nobias-const"],
               "mlp-nobias": ["repro-mlp-nobias-lossbased"], "cnn": ["repro-cnn-nobias-lossbased"],
               "binary": ["repro-binary-logistic-deep"]}
-    FIGURE_RUN_COMMITS = {g: ", ".join(sorted({short(R[n].commit) for n in ns})) for g, ns in groups.items()}
+    FIGURE_RUN_COMMITS = {}
+    for g, ns in groups.items():
+        if only is None or g in only:
+            FIGURE_RUN_COMMITS[g] = ", ".join(sorted({short(R[n].commit) for n in ns}))
     for g, dirs in {"kkt-quickstart": ["quickstart-init1", "quickstart-init0.1"], "kkt-binary": ["binary-init0.01"],
                     "kkt-cnn": ["cnn-init0.1"]}.items():
-        FIGURE_RUN_COMMITS[g] = ", ".join(sorted({short(Run(os.path.join(kkt_dir, d)).commit) for d in dirs}))
+        if only is None or g in only:
+            FIGURE_RUN_COMMITS[g] = ", ".join(sorted({short(Run(os.path.join(kkt_dir, d)).commit) for d in dirs}))
     sched = os.path.join(OUT, "schedules")
     if os.path.isdir(os.path.join(sched, "quickstart-fast")):
         FIGURE_RUN_COMMITS["schedules"] = ", ".join(sorted({short(Run(os.path.join(sched, d)).commit)
@@ -381,6 +400,10 @@ def main():
             j += 1
         if j == len(lines):
             fail(f"{RESULTS}:{i + 1}: '{line}' has no '{end}' after it")
+        if only is not None and (m.group(1) if m else fm.group(1)) not in only:
+            out += lines[i:j + 1]
+            i = j + 1
+            continue
         if m:
             if m.group(1) not in tables:
                 fail(f"{RESULTS}:{i + 1}: unknown table '{m.group(1)}' (known: {', '.join(sorted(tables))})")

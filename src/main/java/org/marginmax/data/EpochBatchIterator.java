@@ -7,6 +7,8 @@ import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -19,6 +21,14 @@ import java.util.Random;
  * resumed run or a re-run (rejected) epoch sees exactly the batches it would have seen; {@link #reset()} rewinds
  * within the current permutation. Batches are gathered with {@code pullRows} from the prebuilt arrays, outside
  * any workspace. No prefetch thread: {@link #asyncSupported()} is false.
+ *
+ * <p>With an active set ({@link #setActive}, {@code train.skip_settled}) each batch of the permutation keeps only its
+ * active rows, in the same order, and the loss weighs each of its n rows by n/B ({@link #rowWeightOf}): DL4J divides
+ * the summed loss and its gradient by the n rows of the array, so the step is that of (1/B)·Σ_{active} ∇ℓ_n, the full
+ * batch's mean-loss step less the left-out terms. A batch with no active row keeps its first row, so every epoch still
+ * has N / B steps. A batch that keeps all its rows has weight 1 (the same arrays and arithmetic as without an active
+ * set). (A DL4J labels mask would carry the weight too, but made each step of the quickstart's MLP several times
+ * slower in M2.1.)
  */
 public final class EpochBatchIterator implements DataSetIterator {
     private final transient ImageDataset data;
@@ -29,6 +39,10 @@ public final class EpochBatchIterator implements DataSetIterator {
     private int[] order;
     private boolean stopped;
     private int cursor;
+    private BitSet active;
+    private transient double lastWeight = 1;
+    private transient boolean lastWeightTaken = true;
+    private transient int unweightedBatches;
     private transient DataSetPreProcessor preProcessor;
     private transient INDArray lastLabels;
     private transient int[] lastLabelInts;
@@ -53,6 +67,20 @@ public final class EpochBatchIterator implements DataSetIterator {
         this.cursor = 0;
         this.stopped = false;
     }
+
+    /**
+     * The examples later batches train on ({@code null}: all). Rows outside it are left out of their batches;
+     * see the class comment.
+     */
+    public void setActive(BitSet active) {
+        if (active != null && active.length() > data.size())
+            throw new IllegalArgumentException("the active set names example " + (active.length() - 1) + " of "
+                    + data.size());
+        this.active = active == null || active.cardinality() == data.size() ? null : (BitSet) active.clone();
+    }
+
+    /** How many examples the batches train on: all of them without an active set. */
+    public int activeCount() { return active == null ? data.size() : active.cardinality(); }
 
     /** Ends the current epoch after the batch in progress (a diverged epoch is abandoned: protocol B). */
     public void stopEarly() { this.stopped = true; }
@@ -86,22 +114,56 @@ public final class EpochBatchIterator implements DataSetIterator {
     public DataSet next(int num) {
         int end = batchesPerEpoch() * batchSize;
         if (cursor >= end) throw new NoSuchElementException("epoch " + epoch + " has no more batches; call reset() or setEpoch()");
-        int n = Math.min(num, end - cursor);
-        int[] idx = new int[n];
-        System.arraycopy(order, cursor, idx, 0, n);
-        cursor += n;
+        int full = Math.min(num, end - cursor);
+        int[] idx = activeRows(cursor, full);
+        int n = idx.length;
+        cursor += full;
         DataSet ds;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray x = Nd4j.pullRows(data.features(), 1, idx);
             if (nchw) x = x.reshape('c', n, data.channels(), data.height(), data.width());
             INDArray y = Nd4j.pullRows(data.labelMatrix(), 1, idx);
             ds = new DataSet(x, y);
+            if (!lastWeightTaken) unweightedBatches++;
+            lastWeight = n == full ? 1 : (double) n / full;
+            lastWeightTaken = n == full;
             lastLabels = y;
             lastLabelInts = new int[n];
             for (int i = 0; i < n; i++) lastLabelInts[i] = data.binary() ? data.target(idx[i]) : data.label(idx[i]);
         }
         if (preProcessor != null) preProcessor.preProcess(ds);
         return ds;
+    }
+
+    /**
+     * The weight of each row of the last batch, if {@code labels} is that batch's label array itself (identity): n/B
+     * for a batch that kept n of its B rows, else 1; 1 for any other array (statistics passes, attacks).
+     */
+    public double rowWeightOf(INDArray labels) {
+        if (labels == null || labels != lastLabels || preProcessor != null) return 1;
+        lastWeightTaken = true;
+        return lastWeight;
+    }
+
+    /**
+     * How many reduced batches since the last call were fitted without the loss asking for their weight (their steps
+     * were then too large by B/n); resets the count. The trainer checks it is 0 after each epoch.
+     */
+    public int takeUnweightedBatches() {
+        int u = unweightedBatches + (lastWeightTaken ? 0 : 1);
+        unweightedBatches = 0;
+        lastWeightTaken = true;
+        return u;
+    }
+
+    /** The permutation's rows [from, from + count) that are active; its first row if none is. */
+    private int[] activeRows(int from, int count) {
+        if (active == null) return Arrays.copyOfRange(order, from, from + count);
+        int[] rows = new int[count];
+        int n = 0;
+        for (int i = from; i < from + count; i++) if (active.get(order[i])) rows[n++] = order[i];
+        if (n == 0) return new int[] {order[from]};
+        return n == count ? rows : Arrays.copyOf(rows, n);
     }
 
     /**

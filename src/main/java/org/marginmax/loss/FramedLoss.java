@@ -49,6 +49,20 @@ public abstract class FramedLoss implements ILossFunction, MarginLoss {
     @JsonIgnore
     public void setHostLabels(HostLabels source) { this.hostLabels = source; }
 
+    /**
+     * A weight for every example of a minibatch, by its label array (identity): the training iterator's n/B for a
+     * batch that kept n of its B rows ({@code train.skip_settled}), so that DL4J's division by the n rows gives the
+     * B-row mean. 1 for any array it did not make.
+     */
+    @FunctionalInterface
+    public interface RowWeight { double of(INDArray labels); }
+
+    @JsonIgnore
+    private transient RowWeight rowWeight;
+
+    @JsonIgnore
+    public void setRowWeight(RowWeight source) { this.rowWeight = source; }
+
     @JsonIgnore
     public double getLogFrame() { return logFrame; }
 
@@ -151,6 +165,8 @@ public abstract class FramedLoss implements ILossFunction, MarginLoss {
         double[] grad = wantGradient ? new double[logits.length] : null;
         frameLossAndGradient(logits, outputs, labelInts, logFrame, loss, grad);
         if (mask != null) applyMask(mask, batch, outputs, loss, grad);
+        double w = rowWeight == null ? 1 : rowWeight.of(labels);
+        if (w != 1) scale(w, loss, grad);
         if (!wantGradient) return new Evaluation(loss, null);
 
         long[] shape = {batch, outputs};
@@ -162,6 +178,11 @@ public abstract class FramedLoss implements ILossFunction, MarginLoss {
             gradient = activationFn.backprop(preOutput64.dup(), dLda).getFirst().castTo(preOutput.dataType());
         }
         return new Evaluation(loss, gradient);
+    }
+
+    private static void scale(double w, double[] loss, double[] grad) {
+        for (int i = 0; i < loss.length; i++) loss[i] *= w;
+        if (grad != null) for (int i = 0; i < grad.length; i++) grad[i] *= w;
     }
 
     /** Per-example masks ([B], [B,1], or [B,outputs] constant along each row) scale an example's loss and gradient. */

@@ -77,7 +77,7 @@ public final class MarginStatistics {
         }
         double logSum = LogSpace.logSumExp(logLosses);
         return new SetStatistics(n, logSum - Math.log(n), logSum, (double) correct / n, qMin, qMax,
-                keepMargins ? margins : new double[0]);
+                keepMargins ? margins : new double[0], keepMargins ? logLosses : new double[0]);
     }
 
     /** The NHWC copy of {@code net} for the forward passes (faster with oneDNN), with its current parameters; or null. */

@@ -37,7 +37,7 @@ public final class MarginTracker {
         for (int k = 1; k <= 7; k++) c.add("support_" + k);
         c.addAll(List.of("separated", "epochs_since_separation", "smoothed_margin_decreases", "rollbacks", "lr",
                 "log10_real_lr", "log_frame", "train_seconds", "stats_seconds", "wall_seconds", "alignment",
-                "attempts", "sgd_steps"));
+                "attempts", "sgd_steps", "active_examples", "log10_skipped_share"));
         return c;
     }
 
@@ -101,6 +101,8 @@ public final class MarginTracker {
         r.put("alignment", m.alignment());
         r.put("attempts", spent.attempts());
         r.put("sgd_steps", spent.sgdSteps());
+        r.put("active_examples", null); // train.skip_settled: the trainer fills these two
+        r.put("log10_skipped_share", null);
         return r;
     }
 }

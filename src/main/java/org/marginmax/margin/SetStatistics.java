@@ -10,9 +10,16 @@ package org.marginmax.margin;
  * @param qMin         smallest output margin
  * @param qMax         largest output margin
  * @param margins      every q_n (kept for the training set: support-vector counts)
+ * @param logLosses    every log ℓ_n (kept with the margins: which examples still carry the loss, for
+ *                     {@code train.skip_settled}); empty when not kept
  */
 public record SetStatistics(int size, double logMeanLoss, double logSumLoss, double accuracy,
-                            double qMin, double qMax, double[] margins) {
+                            double qMin, double qMax, double[] margins, double[] logLosses) {
+
+    public SetStatistics(int size, double logMeanLoss, double logSumLoss, double accuracy, double qMin, double qMax,
+                         double[] margins) {
+        this(size, logMeanLoss, logSumLoss, accuracy, qMin, qMax, margins, new double[0]);
+    }
 
     /** log10 of the mean loss: the value reported, far below 1e-308 when the loss is. */
     public double log10MeanLoss() { return logMeanLoss / Math.log(10); }

@@ -18,6 +18,7 @@ import org.marginmax.margin.MarginListener;
 import org.marginmax.margin.MarginStatistics;
 import org.marginmax.margin.MarginTracker;
 import org.marginmax.margin.ScheduleCounts;
+import org.marginmax.margin.SettledExamples;
 import org.marginmax.model.BackpropShortcuts;
 import org.marginmax.model.ModelFactory;
 import org.marginmax.model.NetworkStructure;
@@ -41,6 +42,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -160,6 +162,7 @@ public final class Trainer {
         NetworkStructure structure = NetworkStructure.of(net);
         EpochBatchIterator batches = batches();
         loss.setHostLabels(batches::hostLabelsOf);
+        loss.setRowWeight(batches::rowWeightOf);
         MarginStatistics statistics = new MarginStatistics(structure, loss, MarginStatistics.chunkFor(nchw()));
         MarginListener listener = listener(statistics, loss, batches);
         net.setListeners(listener);
@@ -201,6 +204,7 @@ public final class Trainer {
         Map<String, Object> row0 = s.tracker().row(0, m0, ScheduleCounts.NONE, s.schedule().frameLearningRate(logFrame),
                 logFrame, 0, 0);
         TrainingState state = TrainingState.fresh(logFrame, row0);
+        settle(s, state, m0);
         s.metrics().append(row0);
         progress.epoch(run, 0, cfg.train().epochs(), row0, 0, "");
         checkpoint(s, state, s.policy().reasons(0, m0.train().log10MeanLoss(), false));
@@ -213,7 +217,37 @@ public final class Trainer {
         s.loss().setLogFrame(st.logFrame());
         LOG.info("resuming {} from epoch {} (log10 loss {}, lr {})", run.path(), st.epoch(),
                 st.metrics().get("log10_loss"), st.scheduleLr());
-        return TrainingState.resumed(st);
+        TrainingState state = TrainingState.resumed(st);
+        if (st.activeExamples() != null && cfg.train().settledShare() > 0) {
+            try {
+                state.active = SettledExamples.decode(st.activeExamples(), data.train().size());
+            } catch (IllegalArgumentException e) {
+                Path sidecar = Checkpoints.stateFile(run.path(), st.epoch());
+                throw new UserInputException(sidecar + ": its active_examples is broken (" + e.getMessage() + "): move it"
+                        + " and its .zip out of checkpoints/ to resume from the checkpoint before it");
+            }
+            s.batches().setActive(state.active);
+        }
+        return state;
+    }
+
+    /**
+     * {@code train.skip_settled}: after a kept statistics pass that finds the training set separated, the SGD steps until
+     * the next one leave out the examples that together carry at most that share of the training loss
+     * ({@link SettledExamples}). Before separation every example trains: the loss is not yet carried by the smallest
+     * margins, and an epoch moves it so far that left-out examples can hold 1e-4 of it at the next pass.
+     */
+    private void settle(Session s, TrainingState state, EpochMeasurement m) {
+        double share = cfg.train().settledShare();
+        if (share == 0) return;
+        BitSet active = m.train().qMin() > 0 ? SettledExamples.active(m.train().logLosses(), share) : null;
+        if (active == null) {
+            state.active = null;
+            s.batches().setActive(null);
+            return;
+        }
+        state.active = active.cardinality() == data.train().size() ? null : active;
+        s.batches().setActive(state.active);
     }
 
     /**
@@ -277,6 +311,9 @@ public final class Trainer {
         s.listener().measureNextEpoch(measure);
         long t0 = System.nanoTime();
         s.net().fit(s.batches());
+        if (s.batches().takeUnweightedBatches() > 0) // the loss never saw a reduced batch's labels: its steps were wrong
+            throw new IllegalStateException("train.skip_settled: the loss did not weigh the reduced minibatches of epoch "
+                    + epoch + " (DL4J passed it other label arrays): set train.skip_settled to 0");
         state.attempted(s.listener().steps());
         EpochMeasurement m = s.listener().latest();
         double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
@@ -310,6 +347,7 @@ public final class Trainer {
         }
         state.logFrame = a.measurement().train().logMeanLoss();
         record(s, state, a.measurement(), a.frameLr(), a.logFrame(), a.trainSeconds(), rejected.summary());
+        settle(s, state, a.measurement());
         if (s.verified() != null) s.verified().keep(s.accepted(), state, s.schedule());
     }
 
@@ -317,6 +355,11 @@ public final class Trainer {
                         double trainSeconds, String note) {
         double wall = state.wallOffset + (System.nanoTime() - s.startNanos()) / 1e9;
         state.lastRow = s.tracker().row(state.epoch, m, state.spent(), frameLr, logFrame, trainSeconds, wall);
+        if (cfg.train().settledShare() > 0) { // the set the epochs since the last row trained on, and what it left out
+            state.lastRow.put("active_examples", s.batches().activeCount());
+            state.lastRow.put("log10_skipped_share",
+                    state.active == null ? null : SettledExamples.log10Share(m.train().logLosses(), state.active));
+        }
         s.metrics().append(state.lastRow);
         progress.epoch(run, state.epoch, cfg.train().epochs(), state.lastRow, wall, note);
     }
@@ -353,7 +396,8 @@ public final class Trainer {
                 t.separatedSince(), t.lastSmoothed(), t.smoothedDecreases(), s.policy().milestone(),
                 new ArrayList<>(reasons), null, null, configSha, data.sha256(), cfg.seed(), Provenance.gitCommit(),
                 Provenance.backendName(), s.structure().totalParams(), state.lastRow, Instant.now().toString(),
-                state.attempts, state.sgdSteps, Double.isNaN(state.batchLogLoss) ? null : state.batchLogLoss);
+                state.attempts, state.sgdSteps, Double.isNaN(state.batchLogLoss) ? null : state.batchLogLoss,
+                state.active == null ? null : SettledExamples.encode(state.active, data.train().size()));
         Checkpoints.save(run.path(), s.net(), st, s.provenance());
         s.policy().saved(state.epoch);
         Checkpoints.prune(run.path(), cfg.checkpoints().keepLast());

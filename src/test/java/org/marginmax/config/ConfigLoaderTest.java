@@ -105,6 +105,19 @@ class ConfigLoaderTest {
                 .statsEvery()).isEqualTo(5);
     }
 
+    @Test void settledShareIsBetweenZeroAndFloat32Resolution() throws IOException {
+        Path f = write(VALID);
+        String hash = ConfigLoader.hash(ConfigLoader.load(f, List.of()));
+        assertThat(ConfigLoader.load(f, List.of("train.skip_settled=1e-12")).train().settledShare()).isEqualTo(1e-12);
+        assertThat(ConfigLoader.load(f, List.of("train.skip_settled=0")).train().settledShare()).isZero();
+        assertThat(ConfigLoader.hash(ConfigLoader.load(f, List.of("train.skip_settled=0"))))
+                .as("the default keeps the config's hash").isEqualTo(hash);
+        for (String bad : List.of("1e-3", "-1e-12", "NaN"))
+            assertThatThrownBy(() -> ConfigLoader.load(f, List.of("train.skip_settled=" + bad)))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("train.skip_settled must be between 0 (off) and 2^-24");
+    }
+
     @Test void binaryLossNeedsBinaryTask() throws IOException {
         Path f = write(VALID.replace("loss: cross-entropy", "loss: logistic"));
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))

@@ -113,6 +113,46 @@ class EpochBatchIteratorTest {
     }
 
     /**
+     * With an active set each batch keeps its active rows in permutation order and weighs them n/B; a batch with none
+     * keeps its first row (weight 1/B); a full batch and any array the iterator did not make weigh 1.
+     */
+    @Test
+    void anActiveSetKeepsEachBatchsActiveRowsWeightedByTheirShare() {
+        ImageDataset ds = data();
+        EpochBatchIterator it = new EpochBatchIterator(ds, false, B, 4L);
+        it.setEpoch(2, 0);
+        int[] order = it.currentOrder();
+        java.util.BitSet active = new java.util.BitSet(N);
+        for (int i = 0; i < N; i++) if (i % 3 != 0) active.set(i);
+        for (int k = 0; k < B; k++) active.clear(order[5 * B + k]); // batch 5: no active row
+        for (int k = 0; k < B; k++) active.set(order[7 * B + k]);   // batch 7: all active
+        it.setActive(active);
+        assertThat(it.activeCount()).isEqualTo(active.cardinality());
+        for (int b = 0; b < 10; b++) {
+            DataSet batch = it.next();
+            int[] expected = IntStream.range(b * B, (b + 1) * B).map(k -> order[k]).filter(active::get).toArray();
+            if (expected.length == 0) expected = new int[] {order[b * B]};
+            assertThat(batch.getFeatures().rows()).as("batch " + b).isEqualTo(expected.length);
+            for (int r = 0; r < expected.length; r++)
+                assertThat(values(batch.getFeatures().getRow(r))).containsExactly(values(ds.features().getRow(expected[r])));
+            assertThat(batch.getLabelsMaskArray()).isNull();
+            assertThat(it.rowWeightOf(batch.getLabels().dup())).as("an equal array it did not make").isEqualTo(1.0);
+            double w = b == 7 ? 1.0 : b == 5 ? 1.0 / B : (double) expected.length / B;
+            if (b != 4) assertThat(it.rowWeightOf(batch.getLabels())).as("batch " + b).isEqualTo(w);
+        }
+        assertThat(it.takeUnweightedBatches()).as("batch 4's weight was never asked for").isEqualTo(1);
+        assertThat(it.takeUnweightedBatches()).isZero();
+
+        it.setActive(null);
+        it.setEpoch(2, 0);
+        DataSet full = it.next();
+        assertThat(full.getFeatures().rows()).isEqualTo(B);
+        assertThat(it.rowWeightOf(full.getLabels())).isEqualTo(1.0);
+        assertThatThrownBy(() -> it.setActive(java.util.BitSet.valueOf(new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
      * Bit-for-bit equality: {@code INDArray.equals} allows a difference of 1e-5, which would hide a batch built from
      * rescaled or re-rounded pixels.
      */

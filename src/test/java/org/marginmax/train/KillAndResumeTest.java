@@ -50,8 +50,9 @@ class KillAndResumeTest {
         RunFixtures.assertSameMetrics(whole, killed); // attempts and sgd_steps included
         List<List<String>> rows = RunFixtures.csv(killed);
         List<String> header = rows.get(0);
-        assertThat(header.subList(header.size() - 2, header.size())).containsExactly("attempts", "sgd_steps");
-        assertThat(rows.subList(1, rows.size())).allSatisfy(r -> assertThat(r.get(header.size() - 1)).isNotEmpty());
+        assertThat(header.subList(header.size() - 4, header.size()))
+                .containsExactly("attempts", "sgd_steps", "active_examples", "log10_skipped_share");
+        assertThat(rows.subList(1, rows.size())).allSatisfy(r -> assertThat(r.get(header.indexOf("sgd_steps"))).isNotEmpty());
         assertThat(Files.readAllLines(killed.resolve(MetricsLog.JSONL))).hasSize(EPOCHS + 1);
     }
 
