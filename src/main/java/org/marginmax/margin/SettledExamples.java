@@ -16,14 +16,11 @@ import java.util.BitSet;
  * <pre>  S = {n : rank of ℓ_n from the bottom ≤ m},  m the largest with Σ_{bottom m} ℓ_n ≤ share · ℒ.</pre>
  *
  * The SGD steps may leave them out: the full gradient ∇ℒ = Σ_n ℓ'_n ∇q_n changes by the settled terms alone, a share
- * of the order of {@code share} (at most 2^{−24}, float32's unit roundoff), while a minibatch with fewer rows costs
+ * of the order of {@code share} (at most {@code TrainSpec.MAX_SKIP_SETTLED} = 2^{−24}, float32's unit roundoff), while a minibatch with fewer rows costs
  * less. The set is chosen from one statistics pass and used until the next, so {@link #log10Share} measures, at that
  * next pass, how much of the loss the left-out examples then carried.
  */
 public final class SettledExamples {
-    /** The largest share allowed: float32's unit roundoff 2^{−24}. */
-    public static final double MAX_SHARE = 0x1p-24;
-
     private SettledExamples() {}
 
     /**

@@ -241,12 +241,7 @@ public final class Trainer {
         double share = cfg.train().settledShare();
         if (share == 0) return;
         BitSet active = m.train().qMin() > 0 ? SettledExamples.active(m.train().logLosses(), share) : null;
-        if (active == null) {
-            state.active = null;
-            s.batches().setActive(null);
-            return;
-        }
-        state.active = active.cardinality() == data.train().size() ? null : active;
+        state.active = active == null || active.cardinality() == data.train().size() ? null : active;
         s.batches().setActive(state.active);
     }
 
@@ -312,8 +307,9 @@ public final class Trainer {
         long t0 = System.nanoTime();
         s.net().fit(s.batches());
         if (s.batches().takeUnweightedBatches() > 0) // the loss never saw a reduced batch's labels: its steps were wrong
-            throw new IllegalStateException("train.skip_settled: the loss did not weigh the reduced minibatches of epoch "
-                    + epoch + " (DL4J passed it other label arrays): set train.skip_settled to 0");
+            throw new UserInputException(run.path() + ": train.skip_settled: the loss did not weigh the reduced"
+                    + " minibatches of epoch " + epoch + " (DL4J passed it other label arrays), so the epoch was not"
+                    + " kept: train again with --set train.skip_settled=0");
         state.attempted(s.listener().steps());
         EpochMeasurement m = s.listener().latest();
         double trainSeconds = (System.nanoTime() - t0) / 1e9 - (m == null ? 0 : m.seconds());
