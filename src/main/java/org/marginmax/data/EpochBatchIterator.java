@@ -79,6 +79,12 @@ public final class EpochBatchIterator implements DataSetIterator {
         this.active = active == null || active.cardinality() == data.size() ? null : (BitSet) active.clone();
     }
 
+    /**
+     * The examples the batches train on ({@code train.skip_settled}, chosen at the last kept statistics pass; the
+     * trainer checkpoints it); null for all of them. Not to be modified.
+     */
+    public BitSet active() { return active; }
+
     /** How many examples the batches train on: all of them without an active set. */
     public int activeCount() { return active == null ? data.size() : active.cardinality(); }
 

@@ -42,7 +42,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -204,7 +203,7 @@ public final class Trainer {
         Map<String, Object> row0 = s.tracker().row(0, m0, ScheduleCounts.NONE, s.schedule().frameLearningRate(logFrame),
                 logFrame, 0, 0);
         TrainingState state = TrainingState.fresh(logFrame, row0);
-        settle(s, state, m0);
+        settle(s, m0);
         s.metrics().append(row0);
         progress.epoch(run, 0, cfg.train().epochs(), row0, 0, "");
         checkpoint(s, state, s.policy().reasons(0, m0.train().log10MeanLoss(), false));
@@ -220,13 +219,12 @@ public final class Trainer {
         TrainingState state = TrainingState.resumed(st);
         if (st.activeExamples() != null && cfg.train().settledShare() > 0) {
             try {
-                state.active = SettledExamples.decode(st.activeExamples(), data.train().size());
+                s.batches().setActive(SettledExamples.decode(st.activeExamples(), data.train().size()));
             } catch (IllegalArgumentException e) {
                 Path sidecar = Checkpoints.stateFile(run.path(), st.epoch());
                 throw new UserInputException(sidecar + ": its active_examples is broken (" + e.getMessage() + "): move it"
                         + " and its .zip out of checkpoints/ to resume from the checkpoint before it");
             }
-            s.batches().setActive(state.active);
         }
         return state;
     }
@@ -237,12 +235,10 @@ public final class Trainer {
      * ({@link SettledExamples}). Before separation every example trains: the loss is not yet carried by the smallest
      * margins, and an epoch moves it so far that left-out examples can hold 1e-4 of it at the next pass.
      */
-    private void settle(Session s, TrainingState state, EpochMeasurement m) {
+    private void settle(Session s, EpochMeasurement m) {
         double share = cfg.train().settledShare();
         if (share == 0) return;
-        BitSet active = m.train().qMin() > 0 ? SettledExamples.active(m.train().logLosses(), share) : null;
-        state.active = active == null || active.cardinality() == data.train().size() ? null : active;
-        s.batches().setActive(state.active);
+        s.batches().setActive(m.train().qMin() > 0 ? SettledExamples.active(m.train().logLosses(), share) : null);
     }
 
     /**
@@ -343,7 +339,7 @@ public final class Trainer {
         }
         state.logFrame = a.measurement().train().logMeanLoss();
         record(s, state, a.measurement(), a.frameLr(), a.logFrame(), a.trainSeconds(), rejected.summary());
-        settle(s, state, a.measurement());
+        settle(s, a.measurement());
         if (s.verified() != null) s.verified().keep(s.accepted(), state, s.schedule());
     }
 
@@ -354,7 +350,8 @@ public final class Trainer {
         if (cfg.train().settledShare() > 0) { // the set the epochs since the last row trained on, and what it left out
             state.lastRow.put("active_examples", s.batches().activeCount());
             state.lastRow.put("log10_skipped_share",
-                    state.active == null ? null : SettledExamples.log10Share(m.train().logLosses(), state.active));
+                    s.batches().active() == null ? null
+                            : SettledExamples.log10Share(m.train().logLosses(), s.batches().active()));
         }
         s.metrics().append(state.lastRow);
         progress.epoch(run, state.epoch, cfg.train().epochs(), state.lastRow, wall, note);
@@ -393,7 +390,7 @@ public final class Trainer {
                 new ArrayList<>(reasons), null, null, configSha, data.sha256(), cfg.seed(), Provenance.gitCommit(),
                 Provenance.backendName(), s.structure().totalParams(), state.lastRow, Instant.now().toString(),
                 state.attempts, state.sgdSteps, Double.isNaN(state.batchLogLoss) ? null : state.batchLogLoss,
-                state.active == null ? null : SettledExamples.encode(state.active, data.train().size()));
+                s.batches().active() == null ? null : SettledExamples.encode(s.batches().active(), data.train().size()));
         Checkpoints.save(run.path(), s.net(), st, s.provenance());
         s.policy().saved(state.epoch);
         Checkpoints.prune(run.path(), cfg.checkpoints().keepLast());

@@ -3,7 +3,6 @@ package org.marginmax.train;
 import org.marginmax.margin.ScheduleCounts;
 import org.marginmax.run.CheckpointState;
 
-import java.util.BitSet;
 import java.util.Map;
 
 /**
@@ -23,11 +22,6 @@ final class TrainingState {
      * epoch, or resumed from a checkpoint that did not keep it).
      */
     double batchLogLoss = Double.NaN;
-    /**
-     * The examples the SGD steps train on ({@code train.skip_settled}), chosen at the last kept statistics pass; null
-     * for all of them.
-     */
-    BitSet active;
     Map<String, Object> lastRow;
     /** Wall seconds of the run before this process started (a resumed run continues its clock). */
     double wallOffset;
